@@ -1,0 +1,3 @@
+"""stackwise: answer a few questions, get a ready Flask or FastAPI project."""
+
+__version__ = "0.1.0"

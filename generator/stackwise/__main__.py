@@ -1,0 +1,3 @@
+from stackwise.cli import main
+
+main()

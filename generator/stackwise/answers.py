@@ -1,0 +1,89 @@
+"""Resolve every answer, in copier.yml's order: given (flags, --data, a data file), else asked,
+else the default. Each answer is checked by its copier.yml validator as soon as it is known."""
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from stackwise import questions
+from stackwise.errors import StackwiseError
+from stackwise.questions import Question
+
+# Asks one question; gets the default and the answers so far; returns a valid answer.
+Ask = Callable[[Question, Any, dict[str, Any]], Any]
+
+# Derived from the project name unless given with --data: not worth a prompt.
+NEVER_ASKED = frozenset({"package_name"})
+
+
+def parse_data(pairs: list[str]) -> dict[str, str]:
+    data = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise StackwiseError(f"--data takes KEY=VALUE, not {pair!r}.", exit_code=2)
+        data[key.strip()] = value
+    return data
+
+
+def read_data_file(path: Path) -> dict[str, Any]:
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise StackwiseError(f"cannot read --data-file {path}: {error.strerror}.") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise StackwiseError(f"--data-file {path} is not valid YAML{where}.") from None
+    if content is None:
+        return {}
+    if not isinstance(content, dict):
+        raise StackwiseError(f"--data-file {path} must hold KEY: VALUE lines.")
+    # Copier's own entries (_src_path, _commit) let a project's .copier-answers.yml be reused.
+    return {str(key): value for key, value in content.items() if not str(key).startswith("_")}
+
+
+def check_keys(given: Mapping[str, Any]) -> None:
+    known = questions.public_keys()
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise StackwiseError(
+            f"unknown answer key {unknown[0]!r}: the keys are {', '.join(known)}.", exit_code=2
+        )
+
+
+def resolve(
+    given: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+    ask: Ask | None,
+) -> dict[str, Any]:
+    """All public answers. `defaults` overrides copier.yml's defaults (the running Python, the
+    git identity); `ask` is None when every missing answer takes its default."""
+    check_keys(given)
+    context: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    for question in questions.load():
+        if question.computed:
+            context[question.key] = question.render_default(context)
+            continue
+        if question.key in given:
+            answer = _checked(question, question.coerce(given[question.key]), context)
+        else:
+            default = defaults.get(question.key)
+            if default is None or question.problem(default, context):
+                default = question.render_default(context)
+            if ask is None or question.key in NEVER_ASKED:
+                answer = _checked(question, default, context)
+            else:
+                answer = ask(question, default, context)
+        context[question.key] = answers[question.key] = answer
+    return answers
+
+
+def _checked(question: Question, answer: Any, context: dict[str, Any]) -> Any:
+    problem = question.problem(answer, context)
+    if problem:
+        raise StackwiseError(problem)
+    return answer

@@ -1,0 +1,185 @@
+"""The `stackwise` command. Heavy imports (copier, questionary, yaml) happen inside the commands,
+so `stackwise --help` stays as fast as Typer itself."""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stackwise import __version__
+from stackwise.errors import StackwiseError
+
+app = typer.Typer(
+    help="Answer a few questions, get a ready Flask or FastAPI project.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+)
+
+# The flag of each answer key. The help of each flag is its question's help in copier.yml,
+# followed by its choices (tests/test_cli_flags.py proves they agree).
+FLAG_KEYS = {
+    "name": "project_name",
+    "description": "description",
+    "author": "author_name",
+    "email": "author_email",
+    "python": "python_version",
+    "purpose": "purpose",
+    "needs_async": "needs_async",
+    "traffic": "traffic",
+    "team": "team_size",
+    "existing_flask": "existing_flask",
+    "framework": "framework",
+    "validation": "validation",
+    "docs": "docs",
+    "errors": "error_format",
+    "pages": "pages",
+}
+
+ANSWERS = "Answers (each also in --data KEY=VALUE)"
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"stackwise {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Answer a few questions, get a ready Flask or FastAPI project."""
+
+
+@app.command()
+def new(
+    dest: Annotated[
+        Path | None,
+        typer.Argument(help="Folder to create (default: the project name, in this folder)."),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(help="Project name (letters, digits, spaces, '.', '_' and '-'; starts with a letter)", rich_help_panel=ANSWERS),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option(help="One-line description", rich_help_panel=ANSWERS)
+    ] = None,
+    author: Annotated[str | None, typer.Option(help="Author name", rich_help_panel=ANSWERS)] = None,
+    email: Annotated[
+        str | None, typer.Option(help="Author email (may be empty)", rich_help_panel=ANSWERS)
+    ] = None,
+    python: Annotated[
+        str | None,
+        typer.Option(help="Python version for the project [3.11|3.12|3.13]", rich_help_panel=ANSWERS),
+    ] = None,
+    purpose: Annotated[
+        str | None,
+        typer.Option(help="What are you building? [api|webapp|prototype|microservice]", rich_help_panel=ANSWERS),
+    ] = None,
+    needs_async: Annotated[
+        bool | None,
+        typer.Option(
+            "--async/--no-async",
+            help="Does it need async (many concurrent I/O calls, websockets, streaming)?",
+            rich_help_panel=ANSWERS,
+        ),
+    ] = None,
+    traffic: Annotated[
+        str | None,
+        typer.Option(help="Expected traffic [low|moderate|high]", rich_help_panel=ANSWERS),
+    ] = None,
+    team: Annotated[
+        str | None, typer.Option(help="Team size [solo|small|large]", rich_help_panel=ANSWERS)
+    ] = None,
+    existing_flask: Annotated[
+        bool | None,
+        typer.Option(
+            "--existing-flask/--no-existing-flask",
+            help="Is there an existing Flask app that must keep running?",
+            rich_help_panel=ANSWERS,
+        ),
+    ] = None,
+    framework: Annotated[
+        str | None,
+        typer.Option(help="Web framework [fastapi|flask|hybrid]", rich_help_panel=ANSWERS),
+    ] = None,
+    validation: Annotated[
+        str | None,
+        typer.Option(help="Request validation [pydantic|marshmallow|none]", rich_help_panel=ANSWERS),
+    ] = None,
+    docs: Annotated[
+        str | None,
+        typer.Option(help="API docs pages [swagger|redoc|both|none]", rich_help_panel=ANSWERS),
+    ] = None,
+    errors: Annotated[
+        str | None,
+        typer.Option(help="Error responses [problem|html|negotiated]", rich_help_panel=ANSWERS),
+    ] = None,
+    pages: Annotated[
+        bool | None,
+        typer.Option("--pages/--no-pages", help="Server-rendered Jinja2 pages?", rich_help_panel=ANSWERS),
+    ] = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(help="An answer as KEY=VALUE (repeatable), keys as in .copier-answers.yml."),
+    ] = None,
+    data_file: Annotated[
+        Path | None,
+        typer.Option(help="A YAML file of answers (KEY: VALUE), such as a .copier-answers.yml."),
+    ] = None,
+    defaults: Annotated[
+        bool,
+        typer.Option("--defaults", "-y", help="Take the default of every answer not given."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Write into a non-empty destination, overwriting its files.")
+    ] = False,
+    git: Annotated[bool, typer.Option(help="git init and commit the new project.")] = True,
+) -> None:
+    """Create a new project."""
+    flags = {
+        FLAG_KEYS[param]: value
+        for param, value in locals().items()
+        if param in FLAG_KEYS and value is not None
+    }
+    with _user_errors():
+        from stackwise.new_project import create
+
+        create(
+            dest=dest,
+            flags=flags,
+            data=data or [],
+            data_file=data_file,
+            defaults=defaults,
+            force=force,
+            git=git,
+        )
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """One line on stderr and an exit status for every error the user can cause; Ctrl-C too."""
+    try:
+        yield
+    except StackwiseError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("Cancelled.", err=True)
+        raise typer.Exit(130) from None
+
+
+def main() -> None:
+    app(prog_name="stackwise")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

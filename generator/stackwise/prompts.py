@@ -1,0 +1,50 @@
+"""One question asked in the terminal with questionary, from its copier.yml definition.
+
+Choices that the validator refuses with the answers so far are shown disabled, with the reason.
+"""
+
+import sys
+from typing import Any
+
+import questionary
+
+from stackwise.errors import StackwiseError
+from stackwise.questions import Question
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def ask(question: Question, default: Any, context: dict[str, Any]) -> Any:
+    if not stdin_is_terminal():
+        raise StackwiseError(
+            f"{question.key} is not answered and there is no terminal to ask in: "
+            "pass it as a flag, or --defaults (-y) to take the default of every missing answer.",
+            exit_code=2,
+        )
+    # unsafe_ask: Ctrl-C raises KeyboardInterrupt instead of answering None.
+    if question.type == "bool":
+        return questionary.confirm(question.help, default=bool(default)).unsafe_ask()
+    if question.choices:
+        return _select(question, default, context)
+    return questionary.text(
+        question.help,
+        default=str(default or ""),
+        validate=lambda text: question.problem(text, context) or True,
+    ).unsafe_ask()
+
+
+def _select(question: Question, default: Any, context: dict[str, Any]) -> Any:
+    choices = []
+    for choice in question.choices:
+        refused = question.problem(choice.value, context)
+        choices.append(questionary.Choice(choice.title, choice.value, disabled=refused or None))
+    enabled = [choice.value for choice in choices if not choice.disabled]
+    if not enabled:
+        raise StackwiseError(question.problem(default, context) or f"{question.key}: no choice fits.")
+    return questionary.select(
+        question.help,
+        choices=choices,
+        default=default if default in enabled else enabled[0],
+    ).unsafe_ask()

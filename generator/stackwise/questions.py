@@ -1,0 +1,117 @@
+"""The template's questions, read from copier.yml: the one source of every answer's type, choices,
+help text, default and validator. Defaults and validators are rendered the way copier renders
+them, so the CLI refuses exactly what `copier copy` refuses, before anything is written."""
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from stackwise.errors import StackwiseError
+from stackwise.template_source import copier_yml
+
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    title: str  # "api: a web API that other programs call"
+
+    @property
+    def hint(self) -> str:
+        return self.title.partition(": ")[2]
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    type: str
+    help: str
+    choices: tuple[Choice, ...]
+    default: Any
+    validator: str
+    computed: bool  # `when: false`: derived from other answers, never asked nor stored
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(choice.value for choice in self.choices)
+
+    def coerce(self, raw: Any) -> Any:
+        """An answer from a flag, --data or a data file, as the type copier.yml declares."""
+        if self.type == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in _TRUE:
+                return True
+            if text in _FALSE:
+                return False
+            raise StackwiseError(f"{self.key} takes yes or no, not {raw!r}.")
+        if isinstance(raw, (dict, list)) or raw is None:
+            raise StackwiseError(f"{self.key} takes a single value, not {raw!r}.")
+        return str(raw) if not isinstance(raw, bool) else str(raw).lower()
+
+    def render_default(self, context: dict[str, Any]) -> Any:
+        default = self.default
+        if isinstance(default, str):
+            default = _jinja().from_string(default).render(**context)
+            if self.type == "yaml":
+                return yaml.safe_load(default)
+        return self.coerce(default) if default is not None else ""
+
+    def problem(self, answer: Any, context: dict[str, Any]) -> str:
+        """The validator's message for this answer, or "" when it is accepted."""
+        if self.choices and answer not in self.values:
+            return (
+                f"{self.key}={answer} is not a choice: choose one of {', '.join(self.values)}."
+            )
+        if not self.validator:
+            return ""
+        rendered = _jinja().from_string(self.validator).render(**{**context, self.key: answer})
+        return rendered.strip()
+
+
+@cache
+def _jinja() -> SandboxedEnvironment:
+    # The extension copier loads by default: regex_search, regex_replace, to_json, ...
+    return SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+
+
+def _choices(raw: Any) -> tuple[Choice, ...]:
+    if not raw:
+        return ()
+    if isinstance(raw, dict):
+        return tuple(Choice(str(value), str(title)) for title, value in raw.items())
+    return tuple(Choice(str(value), str(value)) for value in raw)
+
+
+@cache
+def load() -> tuple[Question, ...]:
+    """The questions in copier.yml's order, which is also the interview's order."""
+    config = yaml.safe_load(copier_yml().read_text(encoding="utf-8"))
+    return tuple(
+        Question(
+            key=key,
+            type=spec.get("type", "str"),
+            help=spec.get("help", key),
+            choices=_choices(spec.get("choices")),
+            default=spec.get("default"),
+            validator=spec.get("validator", ""),
+            computed=spec.get("when") is False,
+        )
+        for key, spec in config.items()
+        if not key.startswith("_")
+    )
+
+
+def by_key() -> dict[str, Question]:
+    return {question.key: question for question in load()}
+
+
+def public_keys() -> tuple[str, ...]:
+    """The answer keys a project's .copier-answers.yml holds."""
+    return tuple(question.key for question in load() if not question.computed)

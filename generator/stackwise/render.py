@@ -1,0 +1,84 @@
+"""Render the template with copier into a staging folder beside the destination, then move it into
+place: a failure or Ctrl-C leaves nothing half-written behind."""
+
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+from stackwise import gitrepo
+from stackwise.errors import StackwiseError
+from stackwise.template_source import plain_template_copy
+
+
+def check_destination(dest: Path, force: bool) -> None:
+    if dest.exists() and not dest.is_dir():
+        raise StackwiseError(f"{dest} exists and is not a folder: choose another destination.")
+    if _is_non_empty_dir(dest) and not force:
+        raise StackwiseError(
+            f"{dest} exists and is not empty: choose another destination, or pass --force "
+            "to write into it (files of the same name are overwritten)."
+        )
+
+
+def render(answers: dict[str, Any], dest: Path, *, force: bool, git: bool, message: str) -> str:
+    """Write the project to `dest`; returns a note about git."""
+    check_destination(dest, force)
+    merge = _is_non_empty_dir(dest)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.stackwise-", dir=_existing_ancestor(dest)))
+    try:
+        project = staging / "project"
+        _copier_copy(answers, project)
+        if merge:
+            note = "git: skipped, the destination already held files."
+        elif git:
+            note = gitrepo.init_and_commit(
+                project, message, answers.get("author_name", ""), answers.get("author_email", "")
+            )
+        else:
+            note = "git: skipped (--no-git)."
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if merge:
+            shutil.copytree(project, dest, dirs_exist_ok=True)
+        else:
+            if dest.exists():
+                dest.rmdir()  # empty, checked above
+            project.rename(dest)
+        return note
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _copier_copy(answers: dict[str, Any], project: Path) -> None:
+    from copier import run_copy
+    from copier.errors import CopierError
+
+    with plain_template_copy() as template, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            run_copy(
+                str(template),
+                str(project),
+                data=answers,
+                defaults=True,
+                overwrite=True,
+                quiet=True,
+                unsafe=False,
+            )
+        except (CopierError, ValueError) as error:
+            # The CLI validates every answer first: reaching this is a template bug.
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise StackwiseError(f"the template failed to render: {first_line}") from None
+
+
+def _is_non_empty_dir(path: Path) -> bool:
+    return path.is_dir() and any(path.iterdir())
+
+
+def _existing_ancestor(path: Path) -> Path:
+    """Stage on the destination's file system, so the final move is a rename."""
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    return parent

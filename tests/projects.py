@@ -1,0 +1,102 @@
+"""Run a generated project's own tools, and its production server, for real."""
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import tomllib
+
+
+def project_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    env.update(UV_NO_PROGRESS="1", PYTHONDONTWRITEBYTECODE="1", **extra)
+    return env
+
+
+def run(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        list(args),
+        cwd=project,
+        env=project_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def uses_mypy(project: Path) -> bool:
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    return "mypy" in pyproject.get("tool", {})
+
+
+def check_project(project: Path) -> None:
+    """The promise: the project's own tests, linter, formatter and type checker pass."""
+    run(project, "uv", "sync", "--quiet")
+    run(project, "uv", "run", "--frozen", "pytest", "-q", "-p", "no:cacheprovider")
+    run(project, "uv", "run", "--frozen", "ruff", "check", "--no-cache", ".")
+    run(project, "uv", "run", "--frozen", "ruff", "format", "--no-cache", "--check", ".")
+    if uses_mypy(project):
+        run(project, "uv", "run", "--frozen", "mypy", "--no-incremental")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str, timeout: float = 5) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (lower-case names) and body of a GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback)
+            return response.status, _lower(response.headers.items()), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, _lower(error.headers.items()), error.read()
+
+
+def _lower(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers}
+
+
+@contextmanager
+def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
+    """The project's production command on 127.0.0.1 and a free port; stopped on exit."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(project / ".venv" / "bin" / "python"), "-m", package],
+        cwd=project,
+        env=project_env(HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + startup
+        while True:
+            if server.poll() is not None:
+                raise AssertionError(f"the server exited early:\n{server.stdout.read()}")
+            try:
+                get(f"{base}/health", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"the server did not answer on {base}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -1,0 +1,49 @@
+"""Generated projects pass their own checks and serve /health under their production command."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Render
+from tests.projects import check_project, get, serving
+
+pytestmark = pytest.mark.slow
+
+PROJECTS = {
+    "fastapi-small": {"framework": "fastapi", "team_size": "small"},
+    "fastapi-solo-nodocs": {"framework": "fastapi", "team_size": "solo", "docs": "none"},
+    "flask-webapp-large": {"framework": "flask", "purpose": "webapp", "team_size": "large"},
+    "flask-solo-nopages": {"framework": "flask", "team_size": "solo", "pages": False},
+}
+
+
+@pytest.mark.parametrize("answers", PROJECTS.values(), ids=PROJECTS.keys())
+def test_generated_project_passes_its_checks_and_serves(
+    render: Render, answers: dict[str, object]
+) -> None:
+    project = render(**answers)
+    check_project(project)
+    with serving(project, "demo_app") as base:
+        status, headers, body = get(f"{base}/health")
+        assert status == 200
+        assert headers["content-type"].startswith("application/json")
+        assert json.loads(body) == {"status": "ok"}
+
+        status, headers, _ = get(f"{base}/no-such-page")
+        assert status == 404
+        expected = "application/problem+json" if answers["framework"] == "fastapi" else "text/html"
+        assert headers["content-type"].startswith(expected)
+
+        if answers.get("purpose") == "webapp":
+            status, _, body = get(f"{base}/")
+            assert status == 200 and b"<!doctype html>" in body
+
+
+def test_fastapi_docs_follow_the_answer(render: Render, tmp_path: Path) -> None:
+    project = render(framework="fastapi", docs="redoc", team_size="solo")
+    check_project(project)
+    with serving(project, "demo_app") as base:
+        assert get(f"{base}/redoc")[0] == 200
+        assert get(f"{base}/openapi.json")[0] == 200
+        assert get(f"{base}/docs")[0] == 404

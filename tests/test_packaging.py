@@ -1,0 +1,51 @@
+"""The wheel and sdist carry the template; an installed wheel renders both frameworks."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.projects import project_env
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    # uv build makes the sdist, then the wheel from the sdist: both must carry the template.
+    subprocess.run(
+        ["uv", "build", "--quiet", "--out-dir", str(out), str(ROOT)],
+        check=True, env=project_env(),
+    )
+    return out
+
+
+def test_wheel_carries_the_template(built: Path) -> None:
+    (wheel,) = built.glob("stackwise-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "stackwise/_template/copier.yml" in names
+    assert "stackwise/_template/template/pyproject.toml.jinja" in names
+    assert "stackwise/cli.py" in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def test_installed_wheel_renders_both_frameworks(built: Path, tmp_path: Path) -> None:
+    (wheel,) = built.glob("stackwise-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run(["uv", "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
+    subprocess.run(
+        ["uv", "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel)],
+        check=True, env=project_env(),
+    )
+    for framework, module in (("fastapi", "errors.py"), ("flask", "views/health.py")):
+        result = subprocess.run(
+            [str(venv / "bin" / "stackwise"), "new", f"svc-{framework}", "-y", "--no-git",
+             "--framework", framework],
+            cwd=tmp_path, capture_output=True, text=True, check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / f"svc-{framework}" / "src" / f"svc_{framework}" / module).is_file()

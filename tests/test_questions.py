@@ -1,0 +1,80 @@
+"""copier.yml is the one source of the questions: the CLI flags, the prompts and the README agree
+with it."""
+
+import keyword
+import re
+import sys
+
+import pytest
+import typer.main
+
+from stackwise import questions
+from stackwise.cli import FLAG_KEYS, app
+from tests.conftest import ROOT
+
+
+def new_command_options() -> dict[str, object]:
+    command = typer.main.get_command(app).commands["new"]  # type: ignore[attr-defined]
+    return {param.name: param for param in command.params}
+
+
+def test_every_public_question_has_a_flag_or_is_derived() -> None:
+    derived = {"package_name"}  # from the project name; settable with --data
+    assert set(FLAG_KEYS.values()) | derived == set(questions.public_keys())
+
+
+@pytest.mark.parametrize("param", list(FLAG_KEYS))
+def test_flag_help_is_the_question_help_with_its_choices(param: str) -> None:
+    question = questions.by_key()[FLAG_KEYS[param]]
+    expected = question.help
+    if question.choices:
+        expected += f" [{'|'.join(question.values)}]"
+    assert new_command_options()[param].help == expected
+
+
+def test_bool_questions_have_on_off_flags() -> None:
+    options = new_command_options()
+    for param, key in FLAG_KEYS.items():
+        if questions.by_key()[key].type == "bool":
+            assert options[param].secondary_opts, f"--{param} needs a --no- form"
+
+
+def test_reserved_names_cover_keywords_and_the_standard_library() -> None:
+    reserved = set(questions.by_key()["reserved_package_names"].render_default({}))
+    wanted = {kw for kw in keyword.kwlist if kw.islower()}
+    wanted |= {name for name in sys.stdlib_module_names if name.islower() and name[0] != "_"}
+    assert wanted <= reserved
+
+
+@pytest.mark.parametrize(
+    ("name", "package"),
+    [("My API", "my_api"), ("shop.front-2", "shop_front_2"), ("A__b", "a_b")],
+)
+def test_package_name_is_derived_from_the_project_name(name: str, package: str) -> None:
+    assert questions.by_key()["package_name"].render_default({"project_name": name}) == package
+
+
+@pytest.mark.parametrize("email", ["", "ada@example.com", "a.b+c@sub.example.org"])
+def test_good_emails(email: str) -> None:
+    assert questions.by_key()["author_email"].problem(email, {}) == ""
+
+
+@pytest.mark.parametrize("email", ["ada", "ada@", "@example.com", "a b@example.com", "a@b"])
+def test_bad_emails(email: str) -> None:
+    assert "is not an email address" in questions.by_key()["author_email"].problem(email, {})
+
+
+@pytest.mark.parametrize("text", ["line\nbreak", "tab\there", "esc\x1b", "del\x7f", "c1\x85"])
+def test_control_characters_are_refused(text: str) -> None:
+    assert "control character" in questions.by_key()["description"].problem(text, {})
+
+
+def test_readme_lists_every_question_with_its_choices() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for question in questions.load():
+        if question.computed:
+            continue
+        row = re.search(rf"^\| `{question.key}` \|.*$", readme, re.MULTILINE)
+        assert row, f"README.md has no row for {question.key}"
+        for value in question.values:
+            assert f"`{value}`" in row.group(0), f"{question.key}: {value} missing in README"
