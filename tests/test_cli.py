@@ -73,22 +73,58 @@ def test_new_with_defaults_creates_a_committed_project(tmp_path: Path) -> None:
 
 def test_every_flag_reaches_the_answers(tmp_path: Path) -> None:
     result = run_cli(
-        "new", "proj", "--name", "Shop Front", "--description", "Sells things",
-        "--author", "Ada", "--email", "ada@example.com", "--python", "3.12",
-        "--purpose", "webapp", "--no-async", "--traffic", "moderate", "--team", "large",
-        "--no-existing-flask", "--framework", "flask", "--validation", "none", "--docs", "none",
-        "--errors", "html", "--pages", "--no-git", "--defaults",
+        "new",
+        "proj",
+        "--name",
+        "Shop Front",
+        "--description",
+        "Sells things",
+        "--author",
+        "Ada",
+        "--email",
+        "ada@example.com",
+        "--python",
+        "3.12",
+        "--purpose",
+        "webapp",
+        "--no-async",
+        "--traffic",
+        "moderate",
+        "--team",
+        "large",
+        "--no-existing-flask",
+        "--framework",
+        "flask",
+        "--validation",
+        "none",
+        "--docs",
+        "none",
+        "--errors",
+        "html",
+        "--pages",
+        "--no-git",
+        "--defaults",
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     answers = yaml.safe_load((tmp_path / "proj" / ".copier-answers.yml").read_text())
     assert answers == answers | {
-        "project_name": "Shop Front", "package_name": "shop_front",
-        "description": "Sells things", "author_name": "Ada",
-        "author_email": "ada@example.com", "python_version": "3.12", "purpose": "webapp",
-        "needs_async": False, "traffic": "moderate", "team_size": "large",
-        "existing_flask": False, "framework": "flask", "validation": "none", "docs": "none",
-        "error_format": "html", "pages": True,
+        "project_name": "Shop Front",
+        "package_name": "shop_front",
+        "description": "Sells things",
+        "author_name": "Ada",
+        "author_email": "ada@example.com",
+        "python_version": "3.12",
+        "purpose": "webapp",
+        "needs_async": False,
+        "traffic": "moderate",
+        "team_size": "large",
+        "existing_flask": False,
+        "framework": "flask",
+        "validation": "none",
+        "docs": "none",
+        "error_format": "html",
+        "pages": True,
     }
     assert not (tmp_path / "proj" / ".git").exists()
     assert "git: skipped (--no-git)" in result.stdout
@@ -98,8 +134,16 @@ def test_data_and_data_file(tmp_path: Path) -> None:
     data_file = tmp_path / "answers.yml"
     data_file.write_text("_src_path: ignored\nproject_name: from-file\nteam_size: solo\n")
     result = run_cli(
-        "new", "out", "--data-file", str(data_file), "--data", "team_size=large",
-        "--data", "package_name=custom_pkg", "--no-git", "-y",
+        "new",
+        "out",
+        "--data-file",
+        str(data_file),
+        "--data",
+        "team_size=large",
+        "--data",
+        "package_name=custom_pkg",
+        "--no-git",
+        "-y",
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
@@ -111,7 +155,14 @@ def test_data_and_data_file(tmp_path: Path) -> None:
 
 def test_flags_win_over_data(tmp_path: Path) -> None:
     result = run_cli(
-        "new", "out", "--data", "traffic=high", "--traffic", "low", "--no-git", "-y",
+        "new",
+        "out",
+        "--data",
+        "traffic=high",
+        "--traffic",
+        "low",
+        "--no-git",
+        "-y",
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
@@ -257,11 +308,19 @@ def test_git_identity_falls_back_to_the_author(tmp_path: Path) -> None:
     env.pop("GIT_CONFIG_GLOBAL", None)
     result = subprocess.run(
         [*STACKWISE, "new", "proj", "-y", "--author", "Ada", "--email", "ada@example.com"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     log = subprocess.run(
-        ["git", "log", "--format=%an <%ae>"], cwd=tmp_path / "proj", env=env,
-        capture_output=True, text=True, check=True,
+        ["git", "log", "--format=%an <%ae>"],
+        cwd=tmp_path / "proj",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert log.stdout.strip() == "Ada <ada@example.com>"

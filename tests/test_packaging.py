@@ -19,7 +19,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # uv build makes the sdist, then the wheel from the sdist: both must carry the template.
     subprocess.run(
         ["uv", "build", "--quiet", "--out-dir", str(out), str(ROOT)],
-        check=True, env=project_env(),
+        check=True,
+        env=project_env(),
     )
     return out
 
@@ -39,13 +40,24 @@ def test_installed_wheel_renders_both_frameworks(built: Path, tmp_path: Path) ->
     subprocess.run(["uv", "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
     subprocess.run(
         ["uv", "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel)],
-        check=True, env=project_env(),
+        check=True,
+        env=project_env(),
     )
     for framework, module in (("fastapi", "errors.py"), ("flask", "views/health.py")):
         result = subprocess.run(
-            [str(venv / "bin" / "stackwise"), "new", f"svc-{framework}", "-y", "--no-git",
-             "--framework", framework],
-            cwd=tmp_path, capture_output=True, text=True, check=False,
+            [
+                str(venv / "bin" / "stackwise"),
+                "new",
+                f"svc-{framework}",
+                "-y",
+                "--no-git",
+                "--framework",
+                framework,
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         assert (tmp_path / f"svc-{framework}" / "src" / f"svc_{framework}" / module).is_file()

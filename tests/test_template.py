@@ -24,7 +24,13 @@ def test_fastapi_project_layout(render: Render) -> None:
     package = project / "src" / "demo_app"
     for name in ("__init__.py", "__main__.py", "app.py", "settings.py", "errors.py", "py.typed"):
         assert (package / name).is_file(), name
-    for name in (".gitignore", ".env.example", ".copier-answers.yml", "README.md", ".python-version"):
+    for name in (
+        ".gitignore",
+        ".env.example",
+        ".copier-answers.yml",
+        "README.md",
+        ".python-version",
+    ):
         assert (project / name).is_file(), name
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "demo-app"
@@ -97,10 +103,10 @@ def test_answers_file_records_every_public_answer(render: Render) -> None:
 
 def test_text_answers_keep_quotes_backslashes_and_unicode(render: Render) -> None:
     tricky = 'Say "hi" \\ to {{ you }} & {% me %} — 日本語 🚀'
-    project = render(description=tricky, author_name="Zoë \"Z\" O'Brien")
+    project = render(description=tricky, author_name='Zoë "Z" O\'Brien')
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["description"] == tricky
-    assert pyproject["project"]["authors"][0]["name"] == "Zoë \"Z\" O'Brien"
+    assert pyproject["project"]["authors"][0]["name"] == 'Zoë "Z" O\'Brien'
 
 
 def test_plain_copier_without_our_cli(tmp_path: Path) -> None:
@@ -108,8 +114,17 @@ def test_plain_copier_without_our_cli(tmp_path: Path) -> None:
     dest = tmp_path / "demo"
     result = subprocess.run(
         [
-            sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD",
-            "--data", "project_name=demo", str(ROOT), str(dest),
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            "--data",
+            "project_name=demo",
+            str(ROOT),
+            str(dest),
         ],
         capture_output=True,
         text=True,

@@ -5,7 +5,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -43,6 +43,10 @@ FLAG_KEYS = {
 ANSWERS = "Answers (each also in --data KEY=VALUE)"
 
 
+def _answer(help: str, *flags: str) -> Any:
+    return typer.Option(*flags, help=help, rich_help_panel=ANSWERS)
+
+
 def _version(show: bool) -> None:
     if show:
         typer.echo(f"stackwise {__version__}")
@@ -67,65 +71,57 @@ def new(
     ] = None,
     name: Annotated[
         str | None,
-        typer.Option(help="Project name (letters, digits, spaces, '.', '_' and '-'; starts with a letter)", rich_help_panel=ANSWERS),
+        _answer("Project name (letters, digits, spaces, '.', '_' and '-'; starts with a letter)"),
     ] = None,
-    description: Annotated[
-        str | None, typer.Option(help="One-line description", rich_help_panel=ANSWERS)
-    ] = None,
-    author: Annotated[str | None, typer.Option(help="Author name", rich_help_panel=ANSWERS)] = None,
-    email: Annotated[
-        str | None, typer.Option(help="Author email (may be empty)", rich_help_panel=ANSWERS)
-    ] = None,
+    description: Annotated[str | None, _answer("One-line description")] = None,
+    author: Annotated[str | None, _answer("Author name")] = None,
+    email: Annotated[str | None, _answer("Author email (may be empty)")] = None,
     python: Annotated[
         str | None,
-        typer.Option(help="Python version for the project [3.11|3.12|3.13]", rich_help_panel=ANSWERS),
+        _answer("Python version for the project [3.11|3.12|3.13]"),
     ] = None,
     purpose: Annotated[
         str | None,
-        typer.Option(help="What are you building? [api|webapp|prototype|microservice]", rich_help_panel=ANSWERS),
+        _answer("What are you building? [api|webapp|prototype|microservice]"),
     ] = None,
     needs_async: Annotated[
         bool | None,
-        typer.Option(
+        _answer(
+            "Does it need async (many concurrent I/O calls, websockets, streaming)?",
             "--async/--no-async",
-            help="Does it need async (many concurrent I/O calls, websockets, streaming)?",
-            rich_help_panel=ANSWERS,
         ),
     ] = None,
     traffic: Annotated[
         str | None,
-        typer.Option(help="Expected traffic [low|moderate|high]", rich_help_panel=ANSWERS),
+        _answer("Expected traffic [low|moderate|high]"),
     ] = None,
-    team: Annotated[
-        str | None, typer.Option(help="Team size [solo|small|large]", rich_help_panel=ANSWERS)
-    ] = None,
+    team: Annotated[str | None, _answer("Team size [solo|small|large]")] = None,
     existing_flask: Annotated[
         bool | None,
-        typer.Option(
+        _answer(
+            "Is there an existing Flask app that must keep running?",
             "--existing-flask/--no-existing-flask",
-            help="Is there an existing Flask app that must keep running?",
-            rich_help_panel=ANSWERS,
         ),
     ] = None,
     framework: Annotated[
         str | None,
-        typer.Option(help="Web framework [fastapi|flask|hybrid]", rich_help_panel=ANSWERS),
+        _answer("Web framework [fastapi|flask|hybrid]"),
     ] = None,
     validation: Annotated[
         str | None,
-        typer.Option(help="Request validation [pydantic|marshmallow|none]", rich_help_panel=ANSWERS),
+        _answer("Request validation [pydantic|marshmallow|none]"),
     ] = None,
     docs: Annotated[
         str | None,
-        typer.Option(help="API docs pages [swagger|redoc|both|none]", rich_help_panel=ANSWERS),
+        _answer("API docs pages [swagger|redoc|both|none]"),
     ] = None,
     errors: Annotated[
         str | None,
-        typer.Option(help="Error responses [problem|html|negotiated]", rich_help_panel=ANSWERS),
+        _answer("Error responses [problem|html|negotiated]"),
     ] = None,
     pages: Annotated[
         bool | None,
-        typer.Option("--pages/--no-pages", help="Server-rendered Jinja2 pages?", rich_help_panel=ANSWERS),
+        _answer("Server-rendered Jinja2 pages?", "--pages/--no-pages"),
     ] = None,
     data: Annotated[
         list[str] | None,

@@ -6,9 +6,7 @@ from pathlib import Path
 
 
 def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args], cwd=project, capture_output=True, text=True, check=False
-    )
+    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=False)
 
 
 def init_and_commit(project: Path, message: str, author: str, email: str) -> str:

@@ -9,7 +9,6 @@ from typing import Any
 import typer
 
 from stackwise import __version__, answers, prompts, questions
-from stackwise.errors import StackwiseError
 from stackwise.render import check_destination, render
 
 

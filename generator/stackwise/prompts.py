@@ -42,7 +42,9 @@ def _select(question: Question, default: Any, context: dict[str, Any]) -> Any:
         choices.append(questionary.Choice(choice.title, choice.value, disabled=refused or None))
     enabled = [choice.value for choice in choices if not choice.disabled]
     if not enabled:
-        raise StackwiseError(question.problem(default, context) or f"{question.key}: no choice fits.")
+        raise StackwiseError(
+            question.problem(default, context) or f"{question.key}: no choice fits."
+        )
     return questionary.select(
         question.help,
         choices=choices,

@@ -66,9 +66,7 @@ class Question:
     def problem(self, answer: Any, context: dict[str, Any]) -> str:
         """The validator's message for this answer, or "" when it is accepted."""
         if self.choices and answer not in self.values:
-            return (
-                f"{self.key}={answer} is not a choice: choose one of {', '.join(self.values)}."
-            )
+            return f"{self.key}={answer} is not a choice: choose one of {', '.join(self.values)}."
         if not self.validator:
             return ""
         rendered = _jinja().from_string(self.validator).render(**{**context, self.key: answer})

@@ -26,7 +26,9 @@ def render(answers: dict[str, Any], dest: Path, *, force: bool, git: bool, messa
     """Write the project to `dest`; returns a note about git."""
     check_destination(dest, force)
     merge = _is_non_empty_dir(dest)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.stackwise-", dir=_existing_ancestor(dest)))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{dest.name}.stackwise-", dir=_existing_ancestor(dest))
+    )
     try:
         project = staging / "project"
         _copier_copy(answers, project)

@@ -1,8 +1,8 @@
 """Where the copier template (copier.yml + template/) lives: the checkout or the installed wheel."""
 
 import shutil
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
