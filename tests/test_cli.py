@@ -203,7 +203,11 @@ def test_bad_names_exit_1_with_one_line_and_create_nothing(tmp_path: Path, name:
     [
         (["--purpose", "nope"], 1, "purpose=nope is not a choice: choose one of api, webapp"),
         (["--framework", "fastapi", "--validation", "marshmallow"], 1, "FastAPI always validates"),
-        (["--framework", "flask", "--docs", "swagger"], 1, "needs a validation library"),
+        (
+            ["--framework", "flask", "--validation", "none", "--docs", "swagger"],
+            1,
+            "needs a validation",
+        ),
         (["--framework", "hybrid"], 1, "framework=hybrid is not available"),
         (["--data", "colour=blue"], 2, "unknown answer key 'colour'"),
         (["--data", "colour"], 2, "--data takes KEY=VALUE"),

@@ -14,7 +14,13 @@ PROJECTS = {
     "fastapi-small": {"framework": "fastapi", "team_size": "small"},
     "fastapi-solo-nodocs": {"framework": "fastapi", "team_size": "solo", "docs": "none"},
     "flask-webapp-large": {"framework": "flask", "purpose": "webapp", "team_size": "large"},
-    "flask-solo-nopages": {"framework": "flask", "team_size": "solo", "pages": False},
+    "flask-solo-nopages": {
+        "framework": "flask",
+        "validation": "none",
+        "error_format": "html",
+        "team_size": "solo",
+        "pages": False,
+    },
 }
 
 

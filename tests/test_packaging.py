@@ -43,7 +43,10 @@ def test_installed_wheel_renders_both_frameworks(built: Path, tmp_path: Path) ->
         check=True,
         env=project_env(),
     )
-    for framework, module in (("fastapi", "errors.py"), ("flask", "views/health.py")):
+    for framework, purpose, module in (
+        ("fastapi", "api", "errors.py"),
+        ("flask", "webapp", "views/health.py"),
+    ):
         result = subprocess.run(
             [
                 str(venv / "bin" / "stackwise"),
@@ -53,6 +56,8 @@ def test_installed_wheel_renders_both_frameworks(built: Path, tmp_path: Path) ->
                 "--no-git",
                 "--framework",
                 framework,
+                "--purpose",
+                purpose,
             ],
             cwd=tmp_path,
             capture_output=True,

@@ -69,20 +69,20 @@ def resolve(
             context[question.key] = question.render_default(context)
             continue
         if question.key in given:
-            answer = _checked(question, question.coerce(given[question.key]), context)
+            answer = checked(question, question.coerce(given[question.key]), context)
         else:
             default = defaults.get(question.key)
             if default is None or question.problem(default, context):
                 default = question.render_default(context)
             if ask is None or question.key in NEVER_ASKED:
-                answer = _checked(question, default, context)
+                answer = checked(question, default, context)
             else:
                 answer = ask(question, default, context)
         context[question.key] = answers[question.key] = answer
     return answers
 
 
-def _checked(question: Question, answer: Any, context: dict[str, Any]) -> Any:
+def checked(question: Question, answer: Any, context: dict[str, Any]) -> Any:
     problem = question.problem(answer, context)
     if problem:
         raise StackwiseError(problem)

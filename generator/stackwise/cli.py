@@ -47,6 +47,28 @@ def _answer(help: str, *flags: str) -> Any:
     return typer.Option(*flags, help=help, rich_help_panel=ANSWERS)
 
 
+# The answers that drive the recommendation, shared by `new` and `recommend`.
+Purpose = Annotated[
+    str | None, _answer("What are you building? [api|webapp|prototype|microservice]")
+]
+NeedsAsync = Annotated[
+    bool | None,
+    _answer(
+        "Does it need async (many concurrent I/O calls, websockets, streaming)?",
+        "--async/--no-async",
+    ),
+]
+Traffic = Annotated[str | None, _answer("Expected traffic [low|moderate|high]")]
+Team = Annotated[str | None, _answer("Team size [solo|small|large]")]
+ExistingFlask = Annotated[
+    bool | None,
+    _answer(
+        "Is there an existing Flask app that must keep running?",
+        "--existing-flask/--no-existing-flask",
+    ),
+]
+
+
 def _version(show: bool) -> None:
     if show:
         typer.echo(f"stackwise {__version__}")
@@ -80,29 +102,11 @@ def new(
         str | None,
         _answer("Python version for the project [3.11|3.12|3.13]"),
     ] = None,
-    purpose: Annotated[
-        str | None,
-        _answer("What are you building? [api|webapp|prototype|microservice]"),
-    ] = None,
-    needs_async: Annotated[
-        bool | None,
-        _answer(
-            "Does it need async (many concurrent I/O calls, websockets, streaming)?",
-            "--async/--no-async",
-        ),
-    ] = None,
-    traffic: Annotated[
-        str | None,
-        _answer("Expected traffic [low|moderate|high]"),
-    ] = None,
-    team: Annotated[str | None, _answer("Team size [solo|small|large]")] = None,
-    existing_flask: Annotated[
-        bool | None,
-        _answer(
-            "Is there an existing Flask app that must keep running?",
-            "--existing-flask/--no-existing-flask",
-        ),
-    ] = None,
+    purpose: Purpose = None,
+    needs_async: NeedsAsync = None,
+    traffic: Traffic = None,
+    team: Team = None,
+    existing_flask: ExistingFlask = None,
     framework: Annotated[
         str | None,
         _answer("Web framework [fastapi|flask|hybrid]"),
@@ -171,6 +175,35 @@ def _user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         typer.echo("Cancelled.", err=True)
         raise typer.Exit(130) from None
+
+
+@app.command()
+def recommend(
+    purpose: Purpose = None,
+    needs_async: NeedsAsync = None,
+    traffic: Traffic = None,
+    team: Team = None,
+    existing_flask: ExistingFlask = None,
+    json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Recommend FastAPI, Flask or both for your needs, and say why."""
+    flags = {
+        FLAG_KEYS[param]: value
+        for param, value in locals().items()
+        if param in FLAG_KEYS and value is not None
+    }
+    with _user_errors():
+        from stackwise.advice import recommend_for
+
+        recommend_for(flags, as_json=json)
+
+
+@app.command()
+def compare() -> None:
+    """The comparison of FastAPI and Flask, criterion by criterion."""
+    from stackwise.advice import comparison_table
+
+    comparison_table()
 
 
 def main() -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 import typer
 
-from stackwise import __version__, answers, prompts, questions
+from stackwise import __version__, answers, decision_record, questions
+from stackwise.interview import Interview
 from stackwise.render import check_destination, render
 
 
@@ -29,12 +30,18 @@ def create(
     given.update(flags)
     if dest is not None:
         check_destination(dest, force)  # before any question is asked
-    resolved = answers.resolve(given, environment_defaults(dest), None if defaults else prompts.ask)
+    interview = None if defaults else Interview(given)
+    ask = interview.ask if interview else None
+    resolved = answers.resolve(given, environment_defaults(dest), ask)
     if dest is None:
         dest = Path(_slug(resolved))
+        check_destination(dest, force)
+    if interview:
+        interview.confirm(resolved, str(dest))
     note = render(
         resolved,
         dest,
+        decision=decision_record.decision(resolved),
         force=force,
         git=git,
         message=f"Initial commit from stackwise {__version__}",

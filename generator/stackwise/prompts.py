@@ -4,6 +4,7 @@ Choices that the validator refuses with the answers so far are shown disabled, w
 """
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import questionary
@@ -16,7 +17,13 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def ask(question: Question, default: Any, context: dict[str, Any]) -> Any:
+def ask(
+    question: Question,
+    default: Any,
+    context: dict[str, Any],
+    also: Callable[[str], str] | None = None,
+) -> Any:
+    """`also` checks a typed answer further (what it implies for a derived answer)."""
     if not stdin_is_terminal():
         raise StackwiseError(
             f"{question.key} is not answered and there is no terminal to ask in: "
@@ -31,7 +38,7 @@ def ask(question: Question, default: Any, context: dict[str, Any]) -> Any:
     return questionary.text(
         question.help,
         default=str(default or ""),
-        validate=lambda text: question.problem(text, context) or True,
+        validate=lambda text: question.problem(text, context) or (also and also(text)) or True,
     ).unsafe_ask()
 
 

@@ -22,8 +22,17 @@ def check_destination(dest: Path, force: bool) -> None:
         )
 
 
-def render(answers: dict[str, Any], dest: Path, *, force: bool, git: bool, message: str) -> str:
-    """Write the project to `dest`; returns a note about git."""
+def render(
+    answers: dict[str, Any],
+    dest: Path,
+    *,
+    decision: dict[str, Any],
+    force: bool,
+    git: bool,
+    message: str,
+) -> str:
+    """Write the project to `dest`; returns a note about git. `decision` feeds the decision
+    record: copier gets it as data beside the answers, and does not store it."""
     check_destination(dest, force)
     merge = _is_non_empty_dir(dest)
     staging = Path(
@@ -31,7 +40,7 @@ def render(answers: dict[str, Any], dest: Path, *, force: bool, git: bool, messa
     )
     try:
         project = staging / "project"
-        _copier_copy(answers, project)
+        _copier_copy({**answers, "decision": decision}, project)
         if merge:
             note = "git: skipped, the destination already held files."
         elif git:
@@ -52,7 +61,7 @@ def render(answers: dict[str, Any], dest: Path, *, force: bool, git: bool, messa
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _copier_copy(answers: dict[str, Any], project: Path) -> None:
+def _copier_copy(data: dict[str, Any], project: Path) -> None:
     from copier import run_copy
     from copier.errors import CopierError
 
@@ -62,7 +71,7 @@ def _copier_copy(answers: dict[str, Any], project: Path) -> None:
             run_copy(
                 str(template),
                 str(project),
-                data=answers,
+                data=data,
                 defaults=True,
                 overwrite=True,
                 quiet=True,

@@ -1,0 +1,248 @@
+"""The guidance: which framework fits which needs, and why.
+
+One declarative table, read by everything: the interview, `stackwise recommend`, `stackwise
+compare`, the decision record written into each project, and (through a test that checks every
+combination of answers) the defaults in copier.yml.
+
+How it decides: every rule whose condition holds adds its weight to the framework it favours;
+the heavier side wins. Hard needs (async, high traffic) weigh 4 and outweigh what the project is
+(3), which outweighs soft signals (moderate traffic 2, a small service or low traffic 1). An
+existing Flask app turns a FastAPI recommendation into `hybrid`. Team size never flips the
+framework; it sets the tooling.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+FASTAPI = "fastapi"
+FLASK = "flask"
+HYBRID = "hybrid"
+NAMES = {FASTAPI: "FastAPI", FLASK: "Flask", HYBRID: "FastAPI with Flask mounted"}
+
+
+@dataclass(frozen=True)
+class Needs:
+    """The interview's first answers, which drive the recommendation."""
+
+    purpose: str = "api"
+    needs_async: bool = False
+    traffic: str = "low"
+    team_size: str = "small"
+    existing_flask: bool = False
+
+    @classmethod
+    def from_answers(cls, answers: dict[str, Any]) -> "Needs":
+        return cls(**{key: answers[key] for key in cls.__dataclass_fields__ if key in answers})
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One row of the comparison: what each framework offers on it."""
+
+    name: str
+    fastapi: str
+    flask: str
+
+    def side(self, framework: str) -> str:
+        return self.fastapi if framework == FASTAPI else self.flask
+
+
+CRITERIA = {
+    criterion.name: criterion
+    for criterion in (
+        Criterion(
+            "async",
+            "ASGI: async endpoints and concurrency come out of the box",
+            "WSGI: async views only through flask[async], and each still holds a worker",
+        ),
+        Criterion(
+            "performance",
+            "fast under heavy traffic, among the fastest Python frameworks",
+            "fine for low and moderate traffic; scales by adding worker processes",
+        ),
+        Criterion(
+            "validation",
+            "Pydantic validates every request; invalid input gets a JSON error",
+            "nothing built in: an invalid input can crash a view unless an extension "
+            "(APIFlask, marshmallow) is added",
+        ),
+        Criterion(
+            "docs",
+            "OpenAPI docs generated automatically at /docs and /redoc",
+            "no automatic docs; an extension (APIFlask, flask-smorest) generates them",
+        ),
+        Criterion(
+            "error format",
+            "errors returned as JSON",
+            "errors as HTML pages by default",
+        ),
+        Criterion(
+            "pages",
+            "Jinja2 templates through Starlette, set up by hand",
+            "Jinja2 built in (on Werkzeug): made for server-rendered web apps",
+        ),
+        Criterion(
+            "flexibility",
+            "opinionated around typed APIs and dependency injection",
+            "a micro framework: quick to start, fits small apps that may grow in directions "
+            "nobody can foresee yet",
+        ),
+        Criterion(
+            "community",
+            "younger, with a smaller community",
+            "a big community and extension ecosystem",
+        ),
+        Criterion(
+            "migration",
+            "mounts a Flask (WSGI) app on its own path (/legacy) and takes its routes over "
+            "one at a time: a migration path",
+            "the existing app and its extensions keep growing as they are",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    criterion: str
+    favours: str
+    weight: int
+    because: str  # the answer that triggers the rule, as the reason's opening words
+    applies: Callable[[Needs], bool] = field(compare=False)
+
+
+RULES = (
+    Rule("async", FASTAPI, 4, "It needs async", lambda n: n.needs_async),
+    Rule("performance", FASTAPI, 4, "High traffic is expected", lambda n: n.traffic == "high"),
+    Rule(
+        "performance", FASTAPI, 2, "Moderate traffic is expected", lambda n: n.traffic == "moderate"
+    ),
+    Rule("validation", FASTAPI, 1, "It is a web API", lambda n: n.purpose == "api"),
+    Rule("docs", FASTAPI, 1, "It is a web API", lambda n: n.purpose == "api"),
+    Rule("error format", FASTAPI, 1, "It is a web API", lambda n: n.purpose == "api"),
+    Rule("pages", FLASK, 3, "It is a server-rendered web app", lambda n: n.purpose == "webapp"),
+    Rule("flexibility", FLASK, 3, "It is a prototype", lambda n: n.purpose == "prototype"),
+    Rule(
+        "flexibility",
+        FLASK,
+        1,
+        "It is a microservice of a few endpoints",
+        lambda n: n.purpose == "microservice",
+    ),
+    Rule(
+        "community",
+        FLASK,
+        1,
+        "Low traffic and no async",
+        lambda n: n.traffic == "low" and not n.needs_async,
+    ),
+)
+
+TOOLING = {
+    "solo": "ruff and pytest only: light tooling for one developer",
+    "small": "ruff, pytest, mypy type checking, pre-commit hooks and a CI workflow",
+    "large": "strict mypy, a 90 % coverage gate, CODEOWNERS and a pull-request template, "
+    "on top of pre-commit and CI",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    criterion: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    framework: str
+    reasons: tuple[Reason, ...]  # why the winner, strongest first
+    trade_offs: tuple[Reason, ...]  # what the other framework would have given
+    defaults: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        def listed(reasons: tuple[Reason, ...]) -> list[dict[str, str]]:
+            return [{"criterion": r.criterion, "text": r.text} for r in reasons]
+
+        return {
+            "framework": self.framework,
+            "reasons": listed(self.reasons),
+            "trade_offs": listed(self.trade_offs),
+            "defaults": self.defaults,
+        }
+
+
+def scores(needs: Needs) -> dict[str, int]:
+    totals = {FASTAPI: 0, FLASK: 0}
+    for rule in RULES:
+        if rule.applies(needs):
+            totals[rule.favours] += rule.weight
+    return totals
+
+
+def base_framework(needs: Needs) -> str:
+    """FastAPI or Flask, before an existing Flask app is considered. No combination ties."""
+    totals = scores(needs)
+    return FASTAPI if totals[FASTAPI] > totals[FLASK] else FLASK
+
+
+def recommend(needs: Needs) -> Recommendation:
+    base = base_framework(needs)
+    other = FLASK if base == FASTAPI else FASTAPI
+    applied = sorted((r for r in RULES if r.applies(needs)), key=lambda r: -r.weight)
+    reasons = [_reason(rule, base) for rule in applied if rule.favours == base]
+    trade_offs = [
+        Reason(
+            rule.criterion,
+            f"{NAMES[other]} would have given: {CRITERIA[rule.criterion].side(other)}",
+        )
+        for rule in applied
+        if rule.favours == other
+    ]
+    framework = base
+    if needs.existing_flask:
+        # Not weighed: it decides between FastAPI and hybrid once the needs have spoken.
+        framework = HYBRID if base == FASTAPI else FLASK
+        reasons.append(
+            Reason(
+                "migration",
+                f"An existing Flask app must keep running: {NAMES[framework]} — "
+                f"{CRITERIA['migration'].side(base)}",
+            )
+        )
+    reasons.append(Reason("tooling", f"Team size {needs.team_size}: {TOOLING[needs.team_size]}"))
+    return Recommendation(
+        framework, tuple(reasons), tuple(trade_offs), choice_defaults(framework, needs)
+    )
+
+
+def _reason(rule: Rule, framework: str) -> Reason:
+    return Reason(
+        rule.criterion,
+        f"{rule.because}: {NAMES[framework]} — {CRITERIA[rule.criterion].side(framework)}",
+    )
+
+
+def choice_defaults(framework: str, needs: Needs) -> dict[str, Any]:
+    """The later choices, preselected from the framework and the purpose: an API gets
+    problem+json errors and docs; a web app gets pages and HTML or negotiated errors."""
+    api_like = needs.purpose in ("api", "microservice")
+    validation = "pydantic" if framework != FLASK or api_like else "none"
+    if validation == "none":
+        docs = "none"
+    elif api_like:
+        docs = "both"
+    else:
+        docs = "swagger" if needs.purpose == "prototype" else "none"
+    if api_like:
+        error_format = "problem"
+    elif needs.purpose == "webapp" and framework == FLASK:
+        error_format = "html"
+    else:
+        error_format = "negotiated"
+    return {
+        "validation": validation,
+        "docs": docs,
+        "error_format": error_format,
+        "pages": not api_like,
+    }

@@ -1,0 +1,205 @@
+"""The guidance rules, and everything that must agree with them: copier.yml's defaults,
+`stackwise recommend`, `stackwise compare` and the decision record."""
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from stackwise import questions, rules
+from stackwise.cli import app
+from stackwise.rules import FASTAPI, FLASK, HYBRID, Needs, recommend
+from tests.cli_runner import invoke
+
+PURPOSES = ("api", "webapp", "prototype", "microservice")
+TRAFFIC = ("low", "moderate", "high")
+TEAMS = ("solo", "small", "large")
+EVERY_NEEDS = [
+    Needs(purpose, needs_async, traffic, team, existing)
+    for purpose, needs_async, traffic, team, existing in itertools.product(
+        PURPOSES, (False, True), TRAFFIC, TEAMS, (False, True)
+    )
+]
+
+
+def copier_defaults(needs: Needs, framework: str | None = None) -> dict[str, object]:
+    """The defaults copier.yml gives, question by question, as `copier copy --defaults` would."""
+    context: dict[str, object] = dict(vars(needs))
+    for question in questions.load():
+        if question.key in context or question.key.startswith("project"):
+            continue
+        if question.key in ("framework", "validation", "docs", "error_format", "pages"):
+            if question.key == "framework" and framework is not None:
+                context["framework"] = framework
+            else:
+                context[question.key] = question.render_default(context)
+    return context
+
+
+def test_the_rule_table_never_ties() -> None:
+    for needs in EVERY_NEEDS:
+        totals = rules.scores(needs)
+        assert totals[FASTAPI] != totals[FLASK], needs
+
+
+@pytest.mark.parametrize("needs", EVERY_NEEDS, ids=str)
+def test_copier_yml_recommends_what_the_rules_recommend(needs: Needs) -> None:
+    assert copier_defaults(needs)["framework"] == recommend(needs).framework
+
+
+@pytest.mark.parametrize("framework", [FASTAPI, FLASK, HYBRID])
+def test_copier_yml_preselects_what_the_rules_preselect(framework: str) -> None:
+    for needs in EVERY_NEEDS:
+        defaults = copier_defaults(needs, framework)
+        expected = rules.choice_defaults(framework, needs)
+        assert {key: defaults[key] for key in expected} == expected, needs
+
+
+def test_async_needs_fastapi_whatever_is_built() -> None:
+    for needs in EVERY_NEEDS:
+        if needs.needs_async and not needs.existing_flask:
+            assert recommend(needs).framework == FASTAPI
+            assert recommend(needs).reasons[0].criterion == "async"
+
+
+def test_high_traffic_needs_fastapi() -> None:
+    for needs in EVERY_NEEDS:
+        if needs.traffic == "high" and not needs.existing_flask:
+            assert recommend(needs).framework == FASTAPI
+            assert "performance" in [r.criterion for r in recommend(needs).reasons]
+
+
+def test_an_api_gets_fastapi_with_validation_docs_and_json_errors() -> None:
+    result = recommend(Needs(purpose="api"))
+    assert result.framework == FASTAPI
+    assert {"validation", "docs", "error format"} <= {r.criterion for r in result.reasons}
+    assert result.defaults == {
+        "validation": "pydantic",
+        "docs": "both",
+        "error_format": "problem",
+        "pages": False,
+    }
+
+
+@pytest.mark.parametrize("purpose", ["webapp", "prototype"])
+@pytest.mark.parametrize("traffic", ["low", "moderate"])
+def test_web_apps_and_prototypes_without_async_or_high_traffic_get_flask(
+    purpose: str, traffic: str
+) -> None:
+    result = recommend(Needs(purpose=purpose, traffic=traffic))
+    assert result.framework == FLASK
+    assert result.defaults["pages"] is True
+    assert result.defaults["error_format"] in ("html", "negotiated")
+
+
+def test_a_small_quiet_microservice_gets_flask_a_busier_one_fastapi() -> None:
+    assert recommend(Needs(purpose="microservice", traffic="low")).framework == FLASK
+    assert recommend(Needs(purpose="microservice", traffic="moderate")).framework == FASTAPI
+
+
+def test_the_stronger_criterion_wins_and_the_trade_off_is_shown() -> None:
+    result = recommend(Needs(purpose="webapp", needs_async=True, traffic="high"))
+    assert result.framework == FASTAPI
+    assert result.defaults["pages"] is True  # FastAPI with Jinja2 pages
+    (trade_off,) = result.trade_offs
+    assert trade_off.criterion == "pages"
+    assert trade_off.text.startswith("Flask would have given: Jinja2 built in")
+
+
+def test_an_existing_flask_app_with_fastapi_needs_gets_hybrid() -> None:
+    result = recommend(Needs(purpose="api", existing_flask=True))
+    assert result.framework == HYBRID
+    assert "migration" in [r.criterion for r in result.reasons]
+    assert recommend(Needs(purpose="webapp", existing_flask=True)).framework == FLASK
+
+
+def test_team_size_never_flips_the_framework_and_sets_the_tooling() -> None:
+    for needs in EVERY_NEEDS:
+        frameworks = {recommend(Needs(**{**vars(needs), "team_size": t})).framework for t in TEAMS}
+        assert len(frameworks) == 1, needs
+        tooling = [r for r in recommend(needs).reasons if r.criterion == "tooling"]
+        assert tooling and rules.TOOLING[needs.team_size] in tooling[0].text
+
+
+def test_only_valid_options_are_preselected() -> None:
+    for needs in EVERY_NEEDS:
+        for framework in (FASTAPI, FLASK, HYBRID):
+            context = {**copier_defaults(needs, framework)}
+            for key in ("validation", "docs", "error_format", "pages"):
+                question = questions.by_key()[key]
+                problem = question.problem(context[key], context)
+                assert "does not fit" not in problem and "needs a" not in problem, problem
+
+
+def test_recommend_json() -> None:
+    result = invoke(app, ["recommend", "--purpose", "webapp", "--no-async", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["framework"] == "flask"
+    assert set(data) == {"framework", "reasons", "trade_offs", "defaults"}
+    assert all(set(reason) == {"criterion", "text"} for reason in data["reasons"])
+    assert data["defaults"] == {
+        "validation": "none",
+        "docs": "none",
+        "error_format": "html",
+        "pages": True,
+    }
+
+
+def test_recommend_without_a_terminal_takes_the_defaults() -> None:
+    result = invoke(app, ["recommend"])
+    assert result.exit_code == 0
+    assert result.output.startswith("Recommended: FastAPI")
+    assert "Why:" in result.output
+
+
+def test_recommend_refuses_a_bad_answer_in_one_line() -> None:
+    result = invoke(app, ["recommend", "--traffic", "huge"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "error: traffic=huge is not a choice: choose one of low, moderate, high."
+    )
+
+
+def test_compare_has_a_row_per_criterion() -> None:
+    result = invoke(app, ["compare"])
+    assert result.exit_code == 0
+    for criterion in rules.CRITERIA.values():
+        assert criterion.name in result.output
+    assert "flask[async]" in result.output
+
+
+def test_the_decision_record_holds_answers_choice_reasons_and_trade_offs(tmp_path: Path) -> None:
+    result = invoke(
+        app,
+        [
+            "new",
+            str(tmp_path / "p"),
+            "-y",
+            "--no-git",
+            "--purpose",
+            "api",
+            "--framework",
+            "flask",
+            "--validation",
+            "none",
+            "--docs",
+            "none",
+            "--errors",
+            "html",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    record = (tmp_path / "p" / "docs" / "decisions" / "0001-framework.md").read_text()
+    assert record.startswith("# 1. Web framework: Flask")
+    assert "- What it is: api" in record
+    assert "stackwise recommended FastAPI;\nthe team chose Flask instead." in record
+    for reason in recommend(Needs(purpose="api")).reasons:
+        assert reason.text in record
+    assert "Flask would have given: a big community" in record
+    readme = (tmp_path / "p" / "README.md").read_text()
+    assert "docs/decisions/0001-framework.md" in readme
+    answers = yaml.safe_load((tmp_path / "p" / ".copier-answers.yml").read_text())
+    assert "decision" not in answers
