@@ -66,3 +66,24 @@ def test_installed_wheel_renders_both_frameworks(built: Path, tmp_path: Path) ->
         )
         assert result.returncode == 0, result.stderr
         assert (tmp_path / f"svc-{framework}" / "src" / f"svc_{framework}" / module).is_file()
+
+
+def test_pipx_run_from_a_checkout(tmp_path: Path) -> None:
+    """The README's first command: `pipx run --spec . stackwise`."""
+    env = project_env(PIPX_HOME=str(tmp_path / "pipx"), PIPX_BIN_DIR=str(tmp_path / "bin"))
+    pipx = [sys.executable, "-m", "pipx", "run", "--no-cache", "--spec", str(ROOT), "stackwise"]
+    version = subprocess.run(
+        [*pipx, "--version"], env=env, capture_output=True, text=True, check=False
+    )
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip().startswith("stackwise ")
+    made = subprocess.run(
+        [*pipx, "new", "via-pipx", "-y", "--no-git"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "via-pipx" / "src" / "via_pipx" / "app.py").is_file()
