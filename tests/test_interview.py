@@ -18,6 +18,12 @@ ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
 # The questions asked by `stackwise new DEST` with nothing given, in order (package_name is
 # derived, never asked): 5 needs, 5 stack choices, 5 project details, then the confirmation.
 QUESTIONS = 15
+ALL_BUT_THE_NAME = [
+    "--purpose", "api", "--no-async", "--traffic", "low", "--team", "small",
+    "--no-existing-flask", "--framework", "fastapi", "--validation", "pydantic",
+    "--docs", "both", "--errors", "problem", "--no-pages", "--description", "d",
+    "--author", "a", "--email", "a@example.com", "--python", "3.11",
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -91,35 +97,8 @@ def test_refused_choices_cannot_be_picked(keys: Any, tmp_path: Path) -> None:
 
 
 def test_flags_are_not_asked_again(keys: Any, tmp_path: Path) -> None:
-    everything = [
-        "--purpose",
-        "api",
-        "--no-async",
-        "--traffic",
-        "low",
-        "--team",
-        "small",
-        "--no-existing-flask",
-        "--framework",
-        "fastapi",
-        "--validation",
-        "pydantic",
-        "--docs",
-        "both",
-        "--errors",
-        "problem",
-        "--no-pages",
-        "--description",
-        "d",
-        "--author",
-        "a",
-        "--email",
-        "a@example.com",
-        "--python",
-        "3.11",
-    ]
     keys.send_text(ENTER + ENTER)  # project_name (default: the folder name), then confirm
-    result = invoke(app, ["new", str(tmp_path / "only"), "--no-git", *everything])
+    result = invoke(app, ["new", str(tmp_path / "only"), "--no-git", *ALL_BUT_THE_NAME])
     assert result.exit_code == 0, result.output
     assert "Recommended" not in result.output  # the framework was given
     assert answers_of(tmp_path / "only")["project_name"] == "only"
@@ -127,37 +106,10 @@ def test_flags_are_not_asked_again(keys: Any, tmp_path: Path) -> None:
 
 def test_a_wrong_name_is_asked_again_at_once(keys: Any, tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.chdir(tmp_path)
-    given = [
-        "--purpose",
-        "api",
-        "--no-async",
-        "--traffic",
-        "low",
-        "--team",
-        "small",
-        "--no-existing-flask",
-        "--framework",
-        "fastapi",
-        "--validation",
-        "pydantic",
-        "--docs",
-        "both",
-        "--errors",
-        "problem",
-        "--no-pages",
-        "--description",
-        "d",
-        "--author",
-        "a",
-        "--email",
-        "a@example.com",
-        "--python",
-        "3.11",
-    ]
     # "my project!" and "class" are refused where they are typed; Ctrl-U clears the line.
     keys.send_text("my project!" + ENTER + "\x15" + "class" + ENTER + "\x15" + "Good Name" + ENTER)
     keys.send_text(ENTER)  # confirm
-    result = invoke(app, ["new", "--no-git", *given])
+    result = invoke(app, ["new", "--no-git", *ALL_BUT_THE_NAME])
     assert result.exit_code == 0, result.output
     assert answers_of(tmp_path / "good-name")["package_name"] == "good_name"
 
@@ -171,8 +123,8 @@ def test_ctrl_c_cancels_and_writes_nothing(keys: Any, tmp_path: Path) -> None:
 
 
 def test_saying_no_at_the_summary_writes_nothing(keys: Any, tmp_path: Path) -> None:
-    keys.send_text(ENTER * QUESTIONS + "n")
-    result = invoke(app, ["new", str(tmp_path / "no")])
+    keys.send_text(ENTER + "n")  # the name, then no
+    result = invoke(app, ["new", str(tmp_path / "no"), *ALL_BUT_THE_NAME])
     assert result.exit_code == 1
     assert "error: cancelled: nothing was written." in result.output
     assert list(tmp_path.iterdir()) == []

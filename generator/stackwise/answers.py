@@ -77,7 +77,7 @@ def resolve(
             if ask is None or question.key in NEVER_ASKED:
                 answer = checked(question, default, context)
             else:
-                answer = ask(question, default, context)
+                answer = checked(question, ask(question, default, context), context)
         context[question.key] = answers[question.key] = answer
     return answers
 

@@ -32,7 +32,7 @@ def ask(
         )
     # unsafe_ask: Ctrl-C raises KeyboardInterrupt instead of answering None.
     if question.type == "bool":
-        return questionary.confirm(question.help, default=bool(default)).unsafe_ask()
+        return _confirm(question, default, context)
     if question.choices:
         return _select(question, default, context)
     return questionary.text(
@@ -40,6 +40,15 @@ def ask(
         default=str(default or ""),
         validate=lambda text: question.problem(text, context) or (also and also(text)) or True,
     ).unsafe_ask()
+
+
+def _confirm(question: Question, default: Any, context: dict[str, Any]) -> bool:
+    allowed = [value for value in (True, False) if not question.problem(value, context)]
+    if len(allowed) == 1:  # the other answer is refused: say so instead of asking
+        refused = question.problem(not allowed[0], context)
+        questionary.print(f"{question.help} {'yes' if allowed[0] else 'no'} ({refused})")
+        return allowed[0]
+    return bool(questionary.confirm(question.help, default=bool(default)).unsafe_ask())
 
 
 def _select(question: Question, default: Any, context: dict[str, Any]) -> Any:
