@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 
 # The flag of each answer key. The help of each flag is its question's help in copier.yml,
-# followed by its choices (tests/test_cli_flags.py proves they agree).
+# followed by its choices (tests/test_questions.py proves they agree).
 FLAG_KEYS = {
     "name": "project_name",
     "description": "description",
@@ -145,11 +145,7 @@ def new(
     git: Annotated[bool, typer.Option(help="git init and commit the new project.")] = True,
 ) -> None:
     """Create a new project."""
-    flags = {
-        FLAG_KEYS[param]: value
-        for param, value in locals().items()
-        if param in FLAG_KEYS and value is not None
-    }
+    flags = _given(locals())
     with _user_errors():
         from stackwise.new_project import create
 
@@ -162,6 +158,15 @@ def new(
             force=force,
             git=git,
         )
+
+
+def _given(params: dict[str, Any]) -> dict[str, Any]:
+    """The answers given as flags, by answer key."""
+    return {
+        FLAG_KEYS[name]: value
+        for name, value in params.items()
+        if name in FLAG_KEYS and value is not None
+    }
 
 
 @contextmanager
@@ -187,11 +192,7 @@ def recommend(
     json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Recommend FastAPI, Flask or both for your needs, and say why."""
-    flags = {
-        FLAG_KEYS[param]: value
-        for param, value in locals().items()
-        if param in FLAG_KEYS and value is not None
-    }
+    flags = _given(locals())
     with _user_errors():
         from stackwise.advice import recommend_for
 

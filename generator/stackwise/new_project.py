@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from stackwise import __version__, answers, decision_record, questions
+from stackwise import __version__, answers, decision_record, questions, rules
 from stackwise.interview import Interview
 from stackwise.render import check_destination, render
 
@@ -76,10 +76,9 @@ def _slug(resolved: dict[str, Any]) -> str:
 
 
 def next_steps(resolved: dict[str, Any], dest: Path, git_note: str) -> str:
-    framework = {"fastapi": "FastAPI", "flask": "Flask", "hybrid": "FastAPI + Flask"}
     package = resolved["package_name"]
     lines = [
-        f"Created {resolved['project_name']} ({framework[resolved['framework']]}) in {dest}",
+        f"Created {resolved['project_name']} ({rules.NAMES[resolved['framework']]}) in {dest}",
         git_note,
         "",
         "Next steps:",

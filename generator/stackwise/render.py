@@ -64,6 +64,7 @@ def render(
 def _copier_copy(data: dict[str, Any], project: Path) -> None:
     from copier import run_copy
     from copier.errors import CopierError
+    from jinja2 import TemplateError
 
     with plain_template_copy() as template, warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -77,8 +78,9 @@ def _copier_copy(data: dict[str, Any], project: Path) -> None:
                 quiet=True,
                 unsafe=False,
             )
-        except (CopierError, ValueError) as error:
-            # The CLI validates every answer first: reaching this is a template bug.
+        except (CopierError, ValueError, TemplateError, OSError) as error:
+            # The CLI validates every answer first: reaching this is a template bug, or a disk
+            # that refused a write.
             first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
             raise StackwiseError(f"the template failed to render: {first_line}") from None
 
