@@ -55,11 +55,7 @@ def free_port() -> int:
 
 def get(url: str, timeout: float = 5) -> tuple[int, dict[str, str], bytes]:
     """Status, headers (lower-case names) and body of a GET."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, _lower(response.headers.items()), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, _lower(error.headers.items()), error.read()
+    return request("GET", url, timeout=timeout)
 
 
 def _lower(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -69,12 +65,45 @@ def _lower(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
 @contextmanager
 def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
     """The project's production command on 127.0.0.1 and a free port; stopped on exit."""
+    # A Flask project's production command refuses to start without a SECRET_KEY.
+    with running(project, ["-m", package], startup, SECRET_KEY="stackwise-test") as server:
+        yield server.base
+
+
+def request(
+    method: str,
+    url: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 5,
+) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (lower-case names) and body of any request; error statuses included."""
+    req = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return response.status, _lower(response.headers.items()), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, _lower(error.headers.items()), error.read()
+
+
+class Server:
+    """A server started by `running`: its base URL, and its output once it has stopped."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.output = ""
+
+
+@contextmanager
+def running(project: Path, argv: list[str], startup: float = 60, **env: str) -> Iterator[Server]:
+    """`argv` (run with the project's Python) serving on 127.0.0.1 and a free port, with `env`
+    added to the environment; stopped on exit, after which `Server.output` holds its output."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(project / ".venv" / "bin" / "python"), "-m", package],
+    server = Server(f"http://127.0.0.1:{port}")
+    process = subprocess.Popen(
+        [str(project / ".venv" / "bin" / "python"), *argv],
         cwd=project,
-        env=project_env(HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1"),
+        env=project_env(HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -82,20 +111,20 @@ def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
     try:
         deadline = time.monotonic() + startup
         while True:
-            if server.poll() is not None:
-                raise AssertionError(f"the server exited early:\n{server.stdout.read()}")
+            if process.poll() is not None:
+                raise AssertionError(f"the server exited early:\n{process.communicate()[0]}")
             try:
-                get(f"{base}/health", timeout=1)
+                get(f"{server.base}/health", timeout=1)
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise AssertionError(f"the server did not answer on {base}") from None
+                    raise AssertionError(f"the server did not answer on {server.base}") from None
                 time.sleep(0.2)
-        yield base
+        yield server
     finally:
-        server.terminate()
+        process.terminate()
         try:
-            server.wait(timeout=15)
+            server.output = process.communicate(timeout=15)[0]
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            process.kill()
+            server.output = process.communicate()[0]

@@ -46,7 +46,7 @@ def test_flask_project_layout(render: Render) -> None:
     assert (package / "views" / "health.py").is_file()
     assert (package / "templates" / "base.html").is_file()
     assert (package / "static" / "style.css").is_file()
-    assert not (package / "errors.py").exists()
+    assert (package / "errors.py").is_file()
     assert not (package / "routes").exists()
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     deps = pyproject["project"]["dependencies"]
