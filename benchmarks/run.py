@@ -1,0 +1,732 @@
+"""The generator's speed and the generated apps' overhead, each against its floor, side by side.
+
+    python benchmarks/run.py            # the full run (about 10 minutes)
+    python benchmarks/run.py --quick    # a short run (under a minute), less precise
+
+Run it with the Python of the environment stackwise is installed in: the `stackwise` and `copier`
+commands beside it are measured. It needs `wrk` (Debian: `apt-get install wrk`) and uv.
+It prints the figures as markdown tables and writes them to benchmarks/results.json.
+
+Every figure is a median of several runs, and every comparison a ratio of two medians measured
+in the same run, the two sides alternating (ABAB...), so that a busy machine slows both alike.
+
+1. The generator, whole process: `stackwise --help` against `python -c "import typer"` (the
+   floor of any Typer CLI), `stackwise new DEST --defaults --no-git` against plain `copier copy
+   --defaults` of the same template (a plain folder, as stackwise renders it), and the time to
+   the interview's first question in a pseudo-terminal.
+2. The generated apps: the default FastAPI and Flask projects, each served by its own
+   production command (`python -m <package>`, one worker), against a bare app of the same
+   framework (benchmarks/bare/) run by the same server with the same options in the project's
+   own virtual environment. wrk, in its own process, measures requests per second and the 99th
+   percentile latency on `GET /health`, `GET /api/items` (100 items) and an invalid
+   `POST /api/items` (the 422 path); /proc gives the server's CPU time per request, a figure
+   that a busy machine disturbs less than throughput.
+"""
+
+import argparse
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "benchmarks"
+BARE = HERE / "bare"
+INVALID_ITEM_LUA = HERE / "invalid_item.lua"
+RESULTS = HERE / "results.json"
+BIN = Path(sys.executable).parent
+
+HELP_TARGET = 1.10  # stackwise --help at most 1.1x `python -c "import typer"`
+NEW_TARGET = 1.10  # stackwise new at most 1.1x plain copier copy
+APP_TARGET = 0.95  # every starter endpoint at least 0.95x its bare counterpart (requests/s)
+
+SEED_ITEMS = 100
+# wrk: one thread (one core's worth of load on a 2-core machine) and 32 open connections.
+WRK_THREADS = 1
+WRK_CONNECTIONS = 32
+
+# The default project of each framework whose starter serves the items API.
+PROJECTS = {
+    "fastapi": ["--purpose", "api"],
+    "flask": ["--framework", "flask", "--purpose", "microservice"],
+}
+BARE_APPS = {"fastapi": BARE / "bare_fastapi.py", "flask": BARE / "bare_flask.py"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    path: str
+    script: Path | None = None  # a wrk Lua script, for requests other than GET
+    status: int = 200
+
+
+ENDPOINTS = (
+    Endpoint("GET /health", "/health"),
+    Endpoint("GET /api/items", "/api/items"),
+    Endpoint("POST /api/items 422", "/api/items", INVALID_ITEM_LUA, 422),
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    runs: int  # generator: timed runs of each command
+    warm_run: bool  # generator: one more run first, not counted (warms the file caches)
+    rounds: int  # apps: wrk runs of each server and endpoint
+    seconds: int  # apps: the length of each wrk run
+    warmup: int  # apps: seconds of load on each server and endpoint before the rounds
+
+
+FULL = Profile(runs=10, warm_run=True, rounds=15, seconds=3, warmup=2)
+QUICK = Profile(runs=3, warm_run=False, rounds=2, seconds=1, warmup=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. The generator
+# ---------------------------------------------------------------------------------------------
+
+
+STARTED = time.monotonic()
+
+
+def progress(message: str) -> None:
+    print(f"[{time.monotonic() - STARTED:4.0f} s] {message}", file=sys.stderr, flush=True)
+
+
+def children_cpu_ms() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def elapsed_ms(command: list[str], cwd: Path) -> dict[str, float]:
+    """The command's wall time and CPU time (user + system, its children included)."""
+    cpu = children_cpu_ms()
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    return {"ms": (time.perf_counter() - start) * 1000, "cpu_ms": children_cpu_ms() - cpu}
+
+
+def alternated(
+    profile: Profile,
+    sides: dict[str, Callable[[], dict[str, float]]],
+    before: Callable[[], None] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Each side run `profile.runs` times, taking turns (ABAB...); the median of each figure."""
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
+    for run in range(-1 if profile.warm_run else 0, profile.runs):
+        for name, measure in sides.items():
+            if before:
+                before()
+            figures = measure()
+            if run >= 0:
+                samples[name].append(figures)
+    return {
+        name: {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+        for name, runs in samples.items()
+    }
+
+
+def first_prompt_ms(cwd: Path) -> dict[str, float]:
+    """`stackwise new` in a pseudo-terminal, from the start until its first question shows."""
+    import pexpect
+
+    start = time.perf_counter()
+    child = pexpect.spawn(
+        str(BIN / "stackwise"),
+        ["new", "prompted", "--no-git"],
+        cwd=str(cwd),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 160),
+    )
+    try:
+        child.expect("What are you building?")
+        ms = (time.perf_counter() - start) * 1000
+        child.sendcontrol("c")  # Cancelled., nothing written
+        child.expect(pexpect.EOF, timeout=10)
+    finally:
+        child.close(force=True)
+    return {"ms": ms}
+
+
+def measure_generator(profile: Profile) -> dict[str, Any]:
+    stackwise, copier = str(BIN / "stackwise"), str(BIN / "copier")
+    with tempfile.TemporaryDirectory(prefix="stackwise-bench-") as tmp:
+        work = Path(tmp)
+        template = work / "template-copy"
+        template.mkdir()
+        shutil.copy2(ROOT / "copier.yml", template / "copier.yml")
+        shutil.copytree(
+            ROOT / "template", template / "template", ignore=shutil.ignore_patterns("__pycache__")
+        )
+
+        def clean() -> None:
+            shutil.rmtree(work / "out", ignore_errors=True)
+
+        progress(f"generator: {profile.runs} runs of each command")
+        help_samples = alternated(
+            profile,
+            {
+                "python": lambda: elapsed_ms([sys.executable, "-c", "pass"], work),
+                "import_typer": lambda: elapsed_ms([sys.executable, "-c", "import typer"], work),
+                "help": lambda: elapsed_ms([stackwise, "--help"], work),
+            },
+        )
+        copy = [copier, "copy", "--quiet", "--defaults", "--data", "project_name=out"]
+        new_samples = alternated(
+            profile,
+            {
+                "copier_copy": lambda: elapsed_ms([*copy, str(template), "out"], work),
+                "new": lambda: elapsed_ms(
+                    [stackwise, "new", "out", "--defaults", "--no-git"], work
+                ),
+            },
+            before=clean,
+        )
+        prompt_samples = alternated(profile, {"first_prompt": lambda: first_prompt_ms(work)})
+    fig = {**help_samples, **new_samples, **prompt_samples}
+    help_ratio = fig["help"]["ms"] / fig["import_typer"]["ms"]
+    new_ratio = fig["new"]["ms"] / fig["copier_copy"]["ms"]
+    return {
+        "runs": profile.runs,
+        "python_ms": fig["python"]["ms"],
+        "import_typer_ms": fig["import_typer"]["ms"],
+        "help_ms": fig["help"]["ms"],
+        "help_ratio": help_ratio,
+        "help_target": HELP_TARGET,
+        "help_met": help_ratio <= HELP_TARGET,
+        "copier_copy_ms": fig["copier_copy"]["ms"],
+        "new_ms": fig["new"]["ms"],
+        "new_ratio": new_ratio,
+        "new_target": NEW_TARGET,
+        "new_met": new_ratio <= NEW_TARGET,
+        "first_prompt_ms": fig["first_prompt"]["ms"],
+        # CPU time (user + system) of the same runs: steadier than wall time on a busy machine.
+        "import_typer_cpu_ms": fig["import_typer"]["cpu_ms"],
+        "help_cpu_ms": fig["help"]["cpu_ms"],
+        "help_cpu_ratio": fig["help"]["cpu_ms"] / fig["import_typer"]["cpu_ms"],
+        "copier_copy_cpu_ms": fig["copier_copy"]["cpu_ms"],
+        "new_cpu_ms": fig["new"]["cpu_ms"],
+        "new_cpu_ratio": fig["new"]["cpu_ms"] / fig["copier_copy"]["cpu_ms"],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. The generated apps
+# ---------------------------------------------------------------------------------------------
+
+
+def project_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    env.update(UV_NO_PROGRESS="1", PYTHONDONTWRITEBYTECODE="1", **extra)
+    return env
+
+
+def uv() -> str:
+    found = BIN / "uv" if (BIN / "uv").exists() else shutil.which("uv")
+    if not found:
+        raise SystemExit("error: uv is needed to install the generated projects: pip install uv")
+    return str(found)
+
+
+def wrk() -> str:
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("error: wrk is needed to load the servers: apt-get install wrk")
+    return found
+
+
+def generate(work: Path) -> dict[str, tuple[Path, str]]:
+    """The default project of each framework, installed as its Dockerfile installs it (no dev
+    tools, bytecode compiled), both at once; returns each one's folder and package name."""
+    projects = {
+        framework: (work / f"bench-{framework}", f"bench_{framework}") for framework in PROJECTS
+    }
+    run_all(
+        {
+            framework: [
+                str(BIN / "stackwise"),
+                "new",
+                str(project),
+                "--defaults",
+                "--no-git",
+                *PROJECTS[framework],
+            ]
+            for framework, (project, _) in projects.items()
+        },
+        "stackwise new",
+    )
+    for framework, (project, _) in projects.items():
+        answers = (project / ".copier-answers.yml").read_text(encoding="utf-8")
+        if f"framework: {framework}\n" not in answers:
+            flags = " ".join(PROJECTS[framework])
+            raise SystemExit(f"error: stackwise new {flags} did not render {framework}")
+    run_all(
+        {
+            framework: [uv(), "sync", "--quiet", "--no-dev", "--compile-bytecode"]
+            for framework in projects
+        },
+        "uv sync",
+        cwd={framework: project for framework, (project, _) in projects.items()},
+    )
+    return projects
+
+
+def run_all(commands: dict[str, list[str]], what: str, cwd: dict[str, Path] | None = None) -> None:
+    """The commands at once; exits with the output of the first that fails."""
+    running = {
+        name: subprocess.Popen(
+            command,
+            cwd=(cwd or {}).get(name),
+            env=project_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for name, command in commands.items()
+    }
+    for name, process in running.items():
+        output, _ = process.communicate()
+        if process.returncode:
+            raise SystemExit(f"error: {what} failed for {name}:\n{output}")
+
+
+def versions_in(project: Path, packages: list[str]) -> dict[str, str]:
+    code = (
+        "import importlib.metadata as m, json, sys; "
+        "print(json.dumps({p: m.version(p) for p in sys.argv[1:]}))"
+    )
+    result = subprocess.run(
+        [str(project / ".venv" / "bin" / "python"), "-c", code, *packages],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(result.stdout))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def request(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+@dataclass
+class Server:
+    framework: str
+    variant: str  # "starter" or "bare"
+    process: subprocess.Popen[bytes]
+    base: str
+    log: Path
+    samples: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.framework} {self.variant}"
+
+
+def start_server(
+    stack: ExitStack, framework: str, variant: str, project: Path, package: str, logs: Path
+) -> Server:
+    """The starter's production command, or the bare app under the same server, on 127.0.0.1
+    and a free port, with one worker; stopped when `stack` closes."""
+    port = free_port()
+    python = str(project / ".venv" / "bin" / "python")
+    command = (
+        [python, "-m", package] if variant == "starter" else [python, str(BARE_APPS[framework])]
+    )
+    log = logs / f"{framework}-{variant}.log"
+    # The access log goes to stdout, as in production; it is dropped, for both alike.
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            command,
+            cwd=project,
+            # A Flask starter refuses to start without a SECRET_KEY.
+            env=project_env(
+                HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", SECRET_KEY="benchmark"
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
+    stack.callback(stop, process)
+    return Server(framework, variant, process, f"http://127.0.0.1:{port}", log)
+
+
+def wait_until_up(server: Server, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise SystemExit(
+                f"error: the {server.label} server exited ({server.process.returncode}):\n"
+                + server.log.read_text(errors="replace")
+            )
+        try:
+            if request(server.base + "/health")[0] == 200:
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"error: the {server.label} server did not answer /health in {timeout} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the session this script started
+            process.wait()
+
+
+def seed_and_check(server: Server) -> None:
+    """100 items through POST, and every endpoint answering as the benchmark expects."""
+    for number in range(SEED_ITEMS):
+        status, item = request(
+            server.base + "/api/items", {"name": f"item {number}", "price": number + 0.5}
+        )
+        if status != 201 or not {"id", "name", "price"} <= set(item or {}):
+            raise SystemExit(f"error: {server.label}: POST /api/items gave {status} {item}")
+    status, items = request(server.base + "/api/items")
+    if status != 200 or not isinstance(items, list) or len(items) != SEED_ITEMS:
+        raise SystemExit(f"error: {server.label}: GET /api/items gave {status}, not 100 items")
+    status, _ = request(server.base + "/api/items", {"name": "", "price": -1})
+    if status != 422:
+        raise SystemExit(f"error: {server.label}: an invalid POST /api/items gave {status}")
+
+
+def check_same_gunicorn_options(starter: Server, bare: Server) -> None:
+    """The bare Flask app is served with the starter's gunicorn options: the starter's command
+    line, read from the gunicorn process it exec'd into, must match the bare one's."""
+
+    def options(server: Server) -> list[str]:
+        cmdline = Path(f"/proc/{server.process.pid}/cmdline").read_bytes().decode()
+        argv = cmdline.split("\0")[:-1]
+        port = server.base.rsplit(":", 1)[1]
+        return [arg.replace(port, "PORT") for arg in argv[1:-1]]  # no python, no app
+
+    if Path("/proc/self/cmdline").exists() and options(starter) != options(bare):
+        raise SystemExit(
+            "error: benchmarks/bare/bare_flask.py no longer runs gunicorn as the starter does:\n"
+            f"  starter: {options(starter)}\n  bare:    {options(bare)}"
+        )
+
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(server: Server) -> float:
+    """User and system CPU time of every process of the server's session (gunicorn's workers
+    too). Steadier than requests per second on a busy machine: the CPU time other processes
+    take from the server lowers its throughput more than it raises each request's CPU time."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # a process that just ended
+        # After the command's name: state, ppid, pgrp, session, ... utime (14th), stime (15th).
+        if int(fields[3]) == server.process.pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def load(server: Server, endpoint: Endpoint, seconds: int) -> dict[str, float]:
+    command = [
+        wrk(),
+        f"-t{WRK_THREADS}",
+        f"-c{WRK_CONNECTIONS}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "--latency",
+    ]
+    if endpoint.script:
+        command += ["-s", str(endpoint.script)]
+    cpu_before = cpu_seconds(server)
+    output = subprocess.run(
+        [*command, server.base + endpoint.path], check=True, capture_output=True, text=True
+    ).stdout
+    cpu = cpu_seconds(server) - cpu_before
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    total = re.search(r"(\d+) requests in", output)
+    if not (rps and p99 and total):
+        raise SystemExit(f"error: cannot read wrk's output:\n{output}")
+    requests = int(total.group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    unexpected = int(non_2xx.group(1)) if non_2xx else 0
+    if endpoint.status >= 300:
+        unexpected = requests - unexpected
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if unexpected or (errors and sum(map(int, errors.groups()))):
+        raise SystemExit(
+            f"error: {server.label} {endpoint.name}: {unexpected} responses not {endpoint.status}"
+            f" or socket errors:\n{output}"
+        )
+    return {
+        "rps": float(rps.group(1)),
+        "p99_ms": float(p99.group(1)) * UNITS_MS[p99.group(2)],
+        "cpu_us": cpu / requests * 1e6,
+    }
+
+
+def measure_apps(profile: Profile, versions: dict[str, str]) -> list[Server]:
+    with tempfile.TemporaryDirectory(prefix="stackwise-bench-") as tmp, ExitStack() as stack:
+        work = Path(tmp)
+        servers: list[Server] = []
+        progress("apps: generating both projects, uv sync")
+        projects = generate(work)
+        for framework, (project, package) in projects.items():
+            packages = {
+                "fastapi": ["fastapi", "starlette", "uvicorn", "pydantic"],
+                "flask": ["flask", "werkzeug", "apiflask", "gunicorn"],
+            }[framework]
+            versions.update(versions_in(project, packages))
+            servers += [
+                start_server(stack, framework, variant, project, package, work)
+                for variant in ("starter", "bare")
+            ]
+        for server in servers:
+            wait_until_up(server)
+        check_same_gunicorn_options(*(s for s in servers if s.framework == "flask"))
+        progress("apps: servers up; 100 items into each, every endpoint checked")
+        for server in servers:
+            seed_and_check(server)
+        if profile.warmup:
+            progress(f"apps: warming up ({profile.warmup} s per server and endpoint)")
+            for endpoint in ENDPOINTS:
+                for server in servers:
+                    load(server, endpoint, profile.warmup)
+        # Round after round, every endpoint on every server in turn: starter, bare, starter...
+        for round_number in range(1, profile.rounds + 1):
+            progress(
+                f"apps: round {round_number} of {profile.rounds} "
+                f"({len(servers) * len(ENDPOINTS)} wrk runs of {profile.seconds} s)"
+            )
+            for endpoint in ENDPOINTS:
+                for server in servers:
+                    server.samples.setdefault(endpoint.name, []).append(
+                        load(server, endpoint, profile.seconds)
+                    )
+        return servers
+
+
+def median_of(server: Server, endpoint: Endpoint, key: str) -> float:
+    return statistics.median(sample[key] for sample in server.samples[endpoint.name])
+
+
+def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    by = {(server.framework, server.variant): server for server in servers}
+    apps, frameworks = [], []
+    for framework in PROJECTS:
+        starter, bare = by[framework, "starter"], by[framework, "bare"]
+        for endpoint in ENDPOINTS:
+            starter_rps = median_of(starter, endpoint, "rps")
+            bare_rps = median_of(bare, endpoint, "rps")
+            apps.append(
+                {
+                    "framework": framework,
+                    "endpoint": endpoint.name,
+                    "starter_rps": starter_rps,
+                    "bare_rps": bare_rps,
+                    "ratio": starter_rps / bare_rps,
+                    "starter_p99_ms": median_of(starter, endpoint, "p99_ms"),
+                    "bare_p99_ms": median_of(bare, endpoint, "p99_ms"),
+                    # Server CPU time per request; bare over starter: the throughput ratio
+                    # that the CPU cost alone predicts, steadier on a busy machine.
+                    "starter_cpu_us": median_of(starter, endpoint, "cpu_us"),
+                    "bare_cpu_us": median_of(bare, endpoint, "cpu_us"),
+                    "cpu_ratio": median_of(bare, endpoint, "cpu_us")
+                    / median_of(starter, endpoint, "cpu_us"),
+                    "target": APP_TARGET,
+                    "met": starter_rps / bare_rps >= APP_TARGET,
+                    # Each round's starter run against the bare run right after it.
+                    "paired_ratio": statistics.median(
+                        a["rps"] / b["rps"]
+                        for a, b in zip(
+                            starter.samples[endpoint.name], bare.samples[endpoint.name], strict=True
+                        )
+                    ),
+                    "starter_rps_runs": [s["rps"] for s in starter.samples[endpoint.name]],
+                    "bare_rps_runs": [s["rps"] for s in bare.samples[endpoint.name]],
+                }
+            )
+    for endpoint in ENDPOINTS:
+        fastapi_rps = median_of(by["fastapi", "starter"], endpoint, "rps")
+        flask_rps = median_of(by["flask", "starter"], endpoint, "rps")
+        frameworks.append(
+            {
+                "endpoint": endpoint.name,
+                "fastapi_rps": fastapi_rps,
+                "flask_rps": flask_rps,
+                "ratio": fastapi_rps / flask_rps,
+                "fastapi_p99_ms": median_of(by["fastapi", "starter"], endpoint, "p99_ms"),
+                "flask_p99_ms": median_of(by["flask", "starter"], endpoint, "p99_ms"),
+                "fastapi_cpu_us": median_of(by["fastapi", "starter"], endpoint, "cpu_us"),
+                "flask_cpu_us": median_of(by["flask", "starter"], endpoint, "cpu_us"),
+                "bare_ratio": median_of(by["fastapi", "bare"], endpoint, "rps")
+                / median_of(by["flask", "bare"], endpoint, "rps"),
+            }
+        )
+    return apps, frameworks
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+# ---------------------------------------------------------------------------------------------
+
+
+def tool_versions() -> dict[str, str]:
+    wrk_banner = subprocess.run([wrk(), "--version"], capture_output=True, text=True).stdout
+    wrk_version = re.search(r"wrk (\S+)", wrk_banner)
+    uv_version = subprocess.run([uv(), "--version"], capture_output=True, text=True).stdout
+    return {
+        "python": platform.python_version(),
+        "stackwise": importlib.metadata.version("stackwise"),
+        "copier": importlib.metadata.version("copier"),
+        "typer": importlib.metadata.version("typer"),
+        "uv": uv_version.split()[1] if uv_version else "unknown",
+        "wrk": wrk_version.group(1) if wrk_version else "unknown",
+    }
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def table(results: dict[str, Any]) -> str:
+    gen, settings = results["generator"], results["settings"]
+    lines = [
+        f"Generator, whole process: median of {gen['runs']} runs (ms)",
+        "",
+        "| command | ms | against | ratio | CPU ms | ratio by CPU | target |",
+        "| --- | ---: | --- | ---: | ---: | ---: | --- |",
+        f"| `python -c pass` | {gen['python_ms']:.0f} | | | | | |",
+        f'| `python -c "import typer"` | {gen["import_typer_ms"]:.0f} | | '
+        f"| {gen['import_typer_cpu_ms']:.0f} | | |",
+        f"| `stackwise --help` | {gen['help_ms']:.0f} | `import typer` "
+        f"| {gen['help_ratio']:.2f}x | {gen['help_cpu_ms']:.0f} | {gen['help_cpu_ratio']:.2f}x "
+        f"| <= {HELP_TARGET}x {verdict(gen['help_met'])} |",
+        f"| `copier copy --defaults` | {gen['copier_copy_ms']:.0f} | | "
+        f"| {gen['copier_copy_cpu_ms']:.0f} | | |",
+        f"| `stackwise new --defaults --no-git` | {gen['new_ms']:.0f} | `copier copy` "
+        f"| {gen['new_ratio']:.2f}x | {gen['new_cpu_ms']:.0f} | {gen['new_cpu_ratio']:.2f}x "
+        f"| <= {NEW_TARGET}x {verdict(gen['new_met'])} |",
+        f"| `stackwise new`, first question (pty) | {gen['first_prompt_ms']:.0f} | | | | | |",
+        "",
+        f"Generated apps, one worker each: wrk {WRK_THREADS} thread, {WRK_CONNECTIONS} connections,"
+        f" median of {settings['rounds']} runs of {settings['seconds']} s",
+        "",
+        "| framework | endpoint | starter req/s | bare req/s | ratio | starter p99 ms "
+        "| bare p99 ms | CPU us/req starter / bare | ratio by CPU | target |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in results["apps"]:
+        lines.append(
+            f"| {row['framework']} | `{row['endpoint']}` | {row['starter_rps']:.0f} "
+            f"| {row['bare_rps']:.0f} | {row['ratio']:.2f}x | {row['starter_p99_ms']:.1f} "
+            f"| {row['bare_p99_ms']:.1f} | {row['starter_cpu_us']:.0f} / {row['bare_cpu_us']:.0f} "
+            f"| {row['cpu_ratio']:.2f}x | >= {APP_TARGET}x {verdict(row['met'])} |"
+        )
+    lines += [
+        "",
+        "FastAPI starter against Flask starter (bare FastAPI against bare Flask for reference)",
+        "",
+        "| endpoint | FastAPI req/s | Flask req/s | ratio | FastAPI p99 ms | Flask p99 ms "
+        "| bare ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in results["fastapi_vs_flask"]:
+        lines.append(
+            f"| `{row['endpoint']}` | {row['fastapi_rps']:.0f} | {row['flask_rps']:.0f} "
+            f"| {row['ratio']:.2f}x | {row['fastapi_p99_ms']:.1f} | {row['flask_p99_ms']:.1f} "
+            f"| {row['bare_ratio']:.2f}x |"
+        )
+    machine = results["machine"]
+    lines += [
+        "",
+        f"{machine['cpu_count']} CPUs, load average {machine['load_before']:.1f} before and "
+        f"{machine['load_after']:.1f} after; "
+        + ", ".join(f"{name} {version}" for name, version in results["versions"].items()),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a short run, less precise")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON")
+    args = parser.parse_args()
+    profile = QUICK if args.quick else FULL
+    wrk(), uv()  # fail early when one is missing
+    load_before = os.getloadavg()[0]
+    versions = tool_versions()
+    generator = measure_generator(profile)
+    servers = measure_apps(profile, versions)
+    apps, frameworks = app_rows(servers)
+    results = {
+        "generator": generator,
+        "apps": apps,
+        "fastapi_vs_flask": frameworks,
+        "targets_met": generator["help_met"]
+        and generator["new_met"]
+        and all(row["met"] for row in apps),
+        "settings": {
+            "quick": args.quick,
+            "runs": profile.runs,
+            "rounds": profile.rounds,
+            "seconds": profile.seconds,
+            "warmup_seconds": profile.warmup,
+            "wrk_threads": WRK_THREADS,
+            "wrk_connections": WRK_CONNECTIONS,
+            "seed_items": SEED_ITEMS,
+            "web_concurrency": 1,
+        },
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+            "load_before": load_before,
+            "load_after": os.getloadavg()[0],
+        },
+        "versions": versions,
+        "duration_s": time.monotonic() - STARTED,
+    }
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results), flush=True)
+    progress(f"written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
