@@ -128,3 +128,55 @@ def running(project: Path, argv: list[str], startup: float = 60, **env: str) -> 
         except subprocess.TimeoutExpired:
             process.kill()
             server.output = process.communicate()[0]
+
+
+# The production entry points, with a route that fails: for the 500 and its log. FastAPI's
+# uvicorn imports the app in the same process; Flask's gunicorn (exec'd) in its workers, so it
+# gets the failing app from PYTHONPATH.
+FAILING_APP = """
+from demo_app.app import create_app as make_app
+
+
+def create_app():
+    app = make_app()
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret detail")
+
+    return app
+"""
+SERVE_FAILING_APP = {
+    "fastapi": """
+import demo_app.app
+import failing_app
+from demo_app.__main__ import main
+
+demo_app.app.create_app = failing_app.create_app
+main()
+""",
+    "flask": """
+import os
+from demo_app.__main__ import gunicorn_argv
+from demo_app.settings import Settings
+
+argv = gunicorn_argv(Settings.from_env())
+argv[-1] = "failing_app:create_app()"
+os.execv(argv[0], argv)
+""",
+}
+
+
+def pre_commit_run(project: Path) -> subprocess.CompletedProcess[str]:
+    """The project's pre-commit hooks on every file, in a fresh git repository."""
+    run(project, "uv", "sync", "--quiet")
+    run(project, "git", "init", "--quiet")
+    run(project, "git", "add", "--all")
+    return subprocess.run(
+        ["uvx", "pre-commit", "run", "--all-files"],
+        cwd=project,
+        env=project_env(PRE_COMMIT_HOME=str(project / ".pre-commit-cache")),
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import Render
+from tests.projects import FAILING_APP, SERVE_FAILING_APP, run, running
 from tests.projects import request as http_request
-from tests.projects import run, running
 
 pytestmark = pytest.mark.slow
 
@@ -68,41 +68,6 @@ REQUESTS: list[tuple[str, str, Any]] = [
     ("POST", "/api/items", b'{"name": "Teapot", "price": NaN}'),
     ("POST", "/api/items", TOO_LARGE),
 ]
-# The production entry points, with a route that fails: for the 500 and its log. FastAPI's
-# uvicorn imports the app in the same process; Flask's gunicorn (exec'd) in its workers, so it
-# gets the failing app from PYTHONPATH.
-FAILING_APP = """
-from demo_app.app import create_app as make_app
-
-
-def create_app():
-    app = make_app()
-
-    @app.get("/boom")
-    def boom():
-        raise RuntimeError("secret detail")
-
-    return app
-"""
-SERVE_FAILING_APP = {
-    "fastapi": """
-import demo_app.app
-import failing_app
-from demo_app.__main__ import main
-
-demo_app.app.create_app = failing_app.create_app
-main()
-""",
-    "flask": """
-import os
-from demo_app.__main__ import gunicorn_argv
-from demo_app.settings import Settings
-
-argv = gunicorn_argv(Settings.from_env())
-argv[-1] = "failing_app:create_app()"
-os.execv(argv[0], argv)
-""",
-}
 
 
 def send(base: str, method: str, path: str, body: Any, accept: str) -> dict[str, Any]:

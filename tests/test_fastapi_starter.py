@@ -14,7 +14,7 @@ import pytest
 
 from tests.browser import visit
 from tests.conftest import Render
-from tests.projects import check_project, project_env, request, run, running
+from tests.projects import check_project, pre_commit_run, request, running
 
 pytestmark = pytest.mark.slow
 
@@ -269,17 +269,7 @@ def test_every_combination_passes_ruff(template_dir: Path, tmp_path: Path) -> No
 
 def test_pre_commit_hooks_pass(render: Render) -> None:
     project = render(framework="fastapi", team_size="large", pages=True)
-    run(project, "uv", "sync", "--quiet")
-    run(project, "git", "init", "--quiet")
-    run(project, "git", "add", "--all")
-    result = subprocess.run(
-        ["uvx", "pre-commit", "run", "--all-files"],
-        cwd=project,
-        env=project_env(PRE_COMMIT_HOME=str(project / ".pre-commit-cache")),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = pre_commit_run(project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ruff check" in result.stdout
     assert "mypy" in result.stdout

@@ -15,7 +15,15 @@ import pytest
 
 from tests.browser import visit
 from tests.conftest import Render
-from tests.projects import check_project, project_env, request, run, running
+from tests.projects import (
+    FAILING_APP,
+    SERVE_FAILING_APP,
+    check_project,
+    pre_commit_run,
+    project_env,
+    request,
+    running,
+)
 
 PACKAGE = "demo_app"
 SECRET_KEY = "stackwise-test-secret"
@@ -25,30 +33,6 @@ ITEM_OPERATIONS = ["List Items", "Create Item", "Get Item", "Delete Item"]
 # ReDoc 2's menu shows Redocly's logo from its CDN: the docs page's policy blocks it (and no
 # request leaves the browser); ReDoc then leaves the image out.
 REDOC_LOGO = "img-src https://cdn.redoc.ly/redoc/logo-mini.svg"
-# The production server (the project's own gunicorn command line) serving the app with a route
-# that fails: for the 500 and its log. gunicorn imports `failing_app` from PYTHONPATH.
-FAILING_APP = """
-from demo_app.app import create_app as make_app
-
-
-def create_app():
-    app = make_app()
-
-    @app.get("/boom")
-    def boom():
-        raise RuntimeError("secret detail")
-
-    return app
-"""
-SERVE_FAILING_APP = """
-import os
-from demo_app.__main__ import gunicorn_argv
-from demo_app.settings import Settings
-
-argv = gunicorn_argv(Settings.from_env())
-argv[-1] = "failing_app:create_app()"
-os.execv(argv[0], argv)
-"""
 
 CHOICES: dict[str, list[Any]] = {
     "validation": ["pydantic", "marshmallow", "none"],
@@ -359,7 +343,7 @@ def check_unhandled_error(root: Path, answers: dict[str, Any], tmp_path: Path) -
     (tmp_path / "failing_app.py").write_text(FAILING_APP)
     accepts = [BROWSER, "application/json"]
     with running(
-        root, ["-c", SERVE_FAILING_APP], SECRET_KEY=SECRET_KEY, PYTHONPATH=str(tmp_path)
+        root, ["-c", SERVE_FAILING_APP["flask"]], SECRET_KEY=SECRET_KEY, PYTHONPATH=str(tmp_path)
     ) as server:
         for accept in accepts:
             response = request("GET", server.base + "/boom", None, {"Accept": accept})
@@ -440,16 +424,6 @@ def test_production_refuses_to_start_without_a_secret_key(render: Render) -> Non
 @pytest.mark.slow
 def test_pre_commit_hooks_pass(render: Render) -> None:
     root = render(framework="flask", validation="marshmallow", team_size="large", pages=True)
-    run(root, "uv", "sync", "--quiet")
-    run(root, "git", "init", "--quiet")
-    run(root, "git", "add", "--all")
-    result = subprocess.run(
-        ["uvx", "pre-commit", "run", "--all-files"],
-        cwd=root,
-        env=project_env(PRE_COMMIT_HOME=str(root / ".pre-commit-cache")),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = pre_commit_run(root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "mypy" in result.stdout
