@@ -283,7 +283,7 @@ def test_a_file_as_destination(tmp_path: Path) -> None:
 
 
 def test_a_failing_render_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def half_written(answers: object, project: Path) -> None:
+    def half_written(answers: object, project: Path, *origin: object) -> None:
         (project / "src").mkdir(parents=True)
         (project / "src" / "half.py").write_text("")
         raise KeyboardInterrupt  # Ctrl-C in the middle of rendering

@@ -68,6 +68,20 @@ ExistingFlask = Annotated[
     ),
 ]
 
+# Where the template comes from, shared by `new` and `update`.
+FromClone = Annotated[
+    Path | None,
+    typer.Option(
+        "--from",
+        help="A local git clone of stackwise to take the template from, instead of the "
+        "installed version's (recorded in .copier-answers.yml for later updates).",
+    ),
+]
+VcsRef = Annotated[
+    str | None,
+    typer.Option(help="With --from: the tag or commit to use (default: the latest tag)."),
+]
+
 
 def _version(show: bool) -> None:
     if show:
@@ -143,11 +157,14 @@ def new(
         bool, typer.Option(help="Write into a non-empty destination, overwriting its files.")
     ] = False,
     git: Annotated[bool, typer.Option(help="git init and commit the new project.")] = True,
+    from_: FromClone = None,
+    vcs_ref: VcsRef = None,
 ) -> None:
     """Create a new project."""
     flags = _given(locals())
     with _user_errors():
         from stackwise.new_project import create
+        from stackwise.template_origin import from_option
 
         create(
             dest=dest,
@@ -157,6 +174,7 @@ def new(
             defaults=defaults,
             force=force,
             git=git,
+            origin=from_option(from_, vcs_ref),
         )
 
 
@@ -180,6 +198,27 @@ def _user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         typer.echo("Cancelled.", err=True)
         raise typer.Exit(130) from None
+
+
+@app.command()
+def update(
+    path: Annotated[
+        Path, typer.Argument(help="The project to update (default: this folder).")
+    ] = Path("."),
+    data: Annotated[
+        list[str] | None,
+        typer.Option(help="Change an answer: KEY=VALUE (repeatable), keys as in new --data."),
+    ] = None,
+    from_: FromClone = None,
+    vcs_ref: VcsRef = None,
+) -> None:
+    """Bring this stackwise version's template into a project made earlier, keeping your
+    edits (copier's 3-way merge); conflicts are marked inline and listed, exit status 1."""
+    with _user_errors():
+        from stackwise.template_origin import from_option
+        from stackwise.update import update_project
+
+        update_project(path, data=data or [], origin=from_option(from_, vcs_ref))
 
 
 @app.command()

@@ -11,6 +11,7 @@ import typer
 from stackwise import __version__, answers, decision_record, questions, rules
 from stackwise.interview import Interview
 from stackwise.render import check_destination, render
+from stackwise.template_origin import Origin
 
 
 def create(
@@ -22,6 +23,7 @@ def create(
     defaults: bool,
     force: bool,
     git: bool,
+    origin: Origin | None = None,
 ) -> None:
     given: dict[str, Any] = {}
     if data_file is not None:
@@ -45,6 +47,7 @@ def create(
         force=force,
         git=git,
         message=f"Initial commit from stackwise {__version__}",
+        origin=origin,
     )
     typer.echo(next_steps(resolved, dest, note))
 

@@ -7,8 +7,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from stackwise import gitrepo
+from stackwise import answers_file, gitrepo, template_origin
 from stackwise.errors import StackwiseError
+from stackwise.template_origin import Origin
 from stackwise.template_source import plain_template_copy
 
 
@@ -30,9 +31,11 @@ def render(
     force: bool,
     git: bool,
     message: str,
+    origin: Origin | None = None,
 ) -> str:
     """Write the project to `dest`; returns a note about git. `decision` feeds the decision
-    record: copier gets it as data beside the answers, and does not store it."""
+    record: copier gets it as data beside the answers, and does not store it. `origin`: a
+    local clone to render from (`--from`); None renders the installed template."""
     check_destination(dest, force)
     merge = _is_non_empty_dir(dest)
     staging = Path(
@@ -40,7 +43,7 @@ def render(
     )
     try:
         project = staging / "project"
-        _copier_copy({**answers, "decision": decision}, project)
+        _copier_copy({**answers, "decision": decision}, project, origin)
         if merge:
             note = "git: skipped, the destination already held files."
         elif git:
@@ -61,18 +64,33 @@ def render(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _copier_copy(data: dict[str, Any], project: Path) -> None:
+def _copier_copy(data: dict[str, Any], project: Path, origin: Origin | None) -> None:
+    """Render from `origin`, which copier then records; without one, render the installed
+    template and record the public repository at this release's tag, where the same template
+    lives, so the project can be updated later."""
+    if origin is not None:
+        _run_copy(origin.src_path, origin.vcs_ref, data, project)
+        return
+    with plain_template_copy() as template:
+        _run_copy(str(template), None, data, project)
+    # Without a Repository URL in the metadata, the throw-away staging path is dropped: an
+    # update then needs --from.
+    answers_file.point_at(project, template_origin.repository_url(), template_origin.release_tag())
+
+
+def _run_copy(src_path: str, vcs_ref: str | None, data: dict[str, Any], project: Path) -> None:
     from copier import run_copy
     from copier.errors import CopierError
     from jinja2 import TemplateError
 
-    with plain_template_copy() as template, warnings.catch_warnings():
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             run_copy(
-                str(template),
+                src_path,
                 str(project),
                 data=data,
+                vcs_ref=vcs_ref,
                 defaults=True,
                 overwrite=True,
                 quiet=True,
