@@ -1,0 +1,361 @@
+"""`stackwise update`: a project rendered from a local clone at v1.0.0 of this repository's template
+is brought to v2.0.0, keeping the user's edits; and `new` records where its template came from."""
+
+import shutil
+import subprocess
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from stackwise import __version__, answers_file, template_origin, update
+from stackwise.cli import app
+from tests.cli_runner import invoke
+from tests.conftest import ROOT
+from tests.projects import check_project
+
+IDENTITY = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
+# A change v2 of the template brings to a file the user does not touch.
+V2_LINE = "# Added by template v2."
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", *IDENTITY, *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
+    return result.stdout
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", message)
+
+
+def tree_state(project: Path) -> dict[str, bytes]:
+    """Every file of the project but .git, with its content."""
+    return {
+        str(path.relative_to(project)): path.read_bytes()
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+
+
+@pytest.fixture
+def template_repo(tmp_path: Path) -> Path:
+    """A git clone of this repository's template (copier.yml + template/), tagged v1.0.0."""
+    repo = tmp_path / "stackwise-clone"
+    repo.mkdir()
+    shutil.copy2(ROOT / "copier.yml", repo / "copier.yml")
+    shutil.copytree(
+        ROOT / "template", repo / "template", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    git(repo, "init", "--quiet")
+    commit_all(repo, "Template v1")
+    git(repo, "tag", "v1.0.0")
+    return repo
+
+
+def release_v2(repo: Path, change: Callable[[Path], None] | None = None) -> None:
+    """Template v2: a line at the end of the generated pyproject.toml, and `change`."""
+    pyproject = repo / "template" / "pyproject.toml.jinja"
+    pyproject.write_text(pyproject.read_text() + f"\n{V2_LINE}\n")
+    if change is not None:
+        change(repo / "template")
+    commit_all(repo, "Template v2")
+    git(repo, "tag", "v2.0.0")
+
+
+def new_project(tmp_path: Path, repo: Path, *args: str) -> Path:
+    project = tmp_path / "demo"
+    result = invoke(
+        app, ["new", str(project), "-y", "--from", str(repo), "--name", "demo", *args]
+    )
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def stackwise_update(project: Path, *args: str) -> Any:
+    return invoke(app, ["update", str(project), *args])
+
+
+def answers(project: Path) -> dict[str, Any]:
+    return answers_file.read(project)
+
+
+def test_an_update_keeps_your_edits_and_brings_the_template_changes(
+    tmp_path: Path, template_repo: Path
+) -> None:
+    project = new_project(tmp_path, template_repo)
+    assert answers(project)["_commit"] == "v1.0.0"
+    assert answers(project)["_src_path"] == str(template_repo.resolve())
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("# demo\n", "# demo, our service\n", 1))
+    (project / "NOTES.md").write_text("Our own notes.\n")
+    commit_all(project, "Our edits")
+    decision = (project / "docs" / "decisions" / "0001-framework.md").read_bytes()
+
+    def add_changelog(template: Path) -> None:
+        (template / "CHANGELOG.md.jinja").write_text("# {{ project_name }} changes\n")
+
+    release_v2(template_repo, add_changelog)
+
+    result = stackwise_update(project, "--from", str(template_repo))
+    assert result.exit_code == 0, result.output
+    assert "(template v1.0.0 to v2.0.0): 3 files changed" in result.output
+    assert readme.read_text().startswith("# demo, our service\n")
+    assert (project / "pyproject.toml").read_text().rstrip().endswith(V2_LINE)
+    assert (project / "CHANGELOG.md").read_text() == "# demo changes\n"
+    assert (project / "NOTES.md").read_text() == "Our own notes.\n"
+    # The decision record is rendered only by `new`: an update neither deletes nor rewrites it,
+    # nor the README line that links it.
+    assert (project / "docs" / "decisions" / "0001-framework.md").read_bytes() == decision
+    assert "Why this framework" in readme.read_text()
+    assert answers(project)["_commit"] == "v2.0.0"
+    assert answers(project)["_src_path"] == str(template_repo.resolve())
+    # Left for the user to review and commit, nothing committed for them.
+    assert git(project, "log", "--format=%s", "-1").strip() == "Our edits"
+    status = git(project, "status", "--porcelain").splitlines()
+    assert sorted(status) == [
+        " M .copier-answers.yml",
+        " M pyproject.toml",
+        "?? CHANGELOG.md",
+    ]
+
+    again = stackwise_update(project, "--from", str(template_repo))
+    assert again.exit_code == 1
+    assert "uncommitted changes" in again.output
+    commit_all(project, "Update to v2")
+    again = stackwise_update(project, "--from", str(template_repo))
+    assert again.exit_code == 0, again.output
+    assert "Up to date" in again.output
+
+
+def test_a_conflicting_edit_is_marked_listed_and_exits_1(
+    tmp_path: Path, template_repo: Path
+) -> None:
+    project = new_project(tmp_path, template_repo)
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("A Python web backend\n", "Our shop's API.\n"))
+    commit_all(project, "Our description")
+
+    def reword(template: Path) -> None:
+        path = template / "README.md.jinja"
+        path.write_text(path.read_text().replace("{{ description }}\n", "{{ description }}!\n"))
+
+    release_v2(template_repo, reword)
+
+    result = stackwise_update(project, "--from", str(template_repo))
+    assert result.exit_code == 1
+    text = readme.read_text()
+    assert "<<<<<<< before updating\nOur shop's API.\n=======\nA Python web backend!\n" in text
+    assert ">>>>>>> after updating" in text
+    assert "conflict in 1 file, marked inline" in result.output
+    assert "\n  README.md\n" in result.output
+    assert "delete the marker lines, then `git add` it" in result.output
+    # The rest of the update arrived, and git knows README.md is unmerged, as with copier.
+    assert (project / "pyproject.toml").read_text().rstrip().endswith(V2_LINE)
+    assert answers(project)["_commit"] == "v2.0.0"
+    unmerged = git(project, "ls-files", "--unmerged").splitlines()
+    assert {line.split("\t")[1] for line in unmerged} == {"README.md"}
+    assert sorted(line.split()[2] for line in unmerged) == ["1", "2", "3"]
+
+
+def test_a_dirty_tree_is_refused_and_left_as_it_was(tmp_path: Path, template_repo: Path) -> None:
+    project = new_project(tmp_path, template_repo)
+    release_v2(template_repo)
+    (project / "README.md").write_text("Work in progress\n")
+    (project / "scratch.py").write_text("x = 1\n")
+    before = tree_state(project)
+
+    result = stackwise_update(project, "--from", str(template_repo))
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ")
+    assert "has uncommitted changes (README.md, scratch.py)" in result.output
+    assert "commit or stash them first" in result.output
+    assert tree_state(project) == before
+
+
+def test_a_folder_that_is_not_a_git_repository_is_refused(
+    tmp_path: Path, template_repo: Path
+) -> None:
+    project = new_project(tmp_path, template_repo, "--no-git")
+    before = tree_state(project)
+    result = stackwise_update(project, "--from", str(template_repo))
+    assert result.exit_code == 1
+    assert "is not a git repository" in result.output
+    assert "git init" in result.output
+    assert tree_state(project) == before
+
+
+def test_a_repository_without_an_answers_file_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "other"
+    folder.mkdir()
+    (folder / "README.md").write_text("Not ours.\n")
+    git(folder, "init", "--quiet")
+    commit_all(folder, "First")
+    result = stackwise_update(folder)
+    assert result.exit_code == 1
+    assert f"has no {answers_file.NAME}" in result.output
+
+
+def test_data_changes_answers_during_the_update(tmp_path: Path, template_repo: Path) -> None:
+    project = new_project(tmp_path, template_repo, "--docs", "both")
+    assert (project / "src" / "demo" / "docs.py").is_file()
+    release_v2(template_repo)
+
+    result = stackwise_update(project, "--from", str(template_repo), "--data", "docs=none")
+    assert result.exit_code == 0, result.output
+    assert "with docs=none" in result.output
+    assert answers(project)["docs"] == "none"
+    assert not (project / "src" / "demo" / "docs.py").exists()
+    assert not (project / "src" / "demo" / "docs_assets").exists()
+    assert not (project / "tests" / "test_docs.py").exists()
+    assert (project / "pyproject.toml").read_text().rstrip().endswith(V2_LINE)
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ("docs=bogus", 1),  # not a choice
+        ("validation=none", 1),  # does not fit framework=fastapi
+        ("colour=blue", 2),  # not a key
+        ("docs", 2),  # not KEY=VALUE
+    ],
+)
+def test_data_is_checked_as_new_checks_it(
+    tmp_path: Path, template_repo: Path, data: str, status: int
+) -> None:
+    project = new_project(tmp_path, template_repo)
+    before = tree_state(project)
+    result = stackwise_update(project, "--from", str(template_repo), "--data", data)
+    refused_by_new = invoke(app, ["new", str(tmp_path / "other"), "-y", "--data", data])
+    assert result.exit_code == refused_by_new.exit_code == status
+    assert result.output == refused_by_new.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert tree_state(project) == before
+
+
+def test_vcs_ref_picks_the_version_and_needs_from(tmp_path: Path, template_repo: Path) -> None:
+    project = new_project(tmp_path, template_repo)
+    release_v2(template_repo)
+    assert stackwise_update(project, "--vcs-ref", "v2.0.0").exit_code == 2
+    missing = stackwise_update(project, "--from", str(template_repo), "--vcs-ref", "v9")
+    assert missing.exit_code == 1
+    assert "no such tag or commit" in missing.output
+    result = stackwise_update(project, "--from", str(template_repo), "--vcs-ref", "v1.0.0")
+    assert result.exit_code == 0, result.output
+    assert "Up to date" in result.output
+
+
+def test_an_interrupted_update_leaves_the_project_as_it_was(
+    tmp_path: Path, template_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = new_project(tmp_path, template_repo)
+    release_v2(template_repo, lambda template: (template / "NEW.md").write_text("new\n"))
+    before = tree_state(project)
+    real_git = update._git
+
+    def ctrl_c_after_apply(cwd: Path, *args: str, stdin: bytes | None = None) -> Any:
+        result = real_git(cwd, *args, stdin=stdin)
+        if args[0] == "apply":
+            assert (project / "NEW.md").exists()  # the files were written
+            raise KeyboardInterrupt
+        return result
+
+    monkeypatch.setattr(update, "_git", ctrl_c_after_apply)
+    result = stackwise_update(project, "--from", str(template_repo))
+    assert result.exit_code == 130
+    assert "Cancelled." in result.output
+    assert tree_state(project) == before
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_a_project_in_a_subfolder_of_a_repository(tmp_path: Path, template_repo: Path) -> None:
+    monorepo = tmp_path / "monorepo"
+    (monorepo / "services").mkdir(parents=True)
+    (monorepo / "README.md").write_text("Many services.\n")
+    project = monorepo / "services" / "demo"
+    result = invoke(app, ["new", str(project), "-y", "--from", str(template_repo), "--no-git"])
+    assert result.exit_code == 0, result.output
+    git(monorepo, "init", "--quiet")
+    commit_all(monorepo, "First")
+    release_v2(template_repo)
+
+    result = stackwise_update(project, "--from", str(template_repo))
+    assert result.exit_code == 0, result.output
+    assert (project / "pyproject.toml").read_text().rstrip().endswith(V2_LINE)
+    assert sorted(git(monorepo, "status", "--porcelain").splitlines()) == [
+        " M services/demo/.copier-answers.yml",
+        " M services/demo/pyproject.toml",
+    ]
+
+
+def test_new_records_the_public_repository_and_release_tag(tmp_path: Path) -> None:
+    result = invoke(app, ["new", str(tmp_path / "demo"), "-y", "--no-git"])
+    assert result.exit_code == 0, result.output
+    recorded = answers(tmp_path / "demo")
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert recorded["_src_path"] == pyproject["project"]["urls"]["Repository"]
+    assert recorded["_commit"] == f"v{__version__}"
+
+
+def test_the_recorded_source_keeps_copiers_format(tmp_path: Path, template_repo: Path) -> None:
+    """`new` rewrites two lines of the answers file copier wrote: the rest stays byte for byte,
+    so copier's own next rewrite does not reformat it."""
+    from_clone = new_project(tmp_path, template_repo, "--no-git")
+    installed = tmp_path / "installed"
+    result = invoke(app, ["new", str(installed), "-y", "--name", "demo", "--no-git"])
+    assert result.exit_code == 0, result.output
+
+    def without_source(project: Path) -> list[str]:
+        lines = (project / answers_file.NAME).read_text().splitlines()
+        return [line for line in lines if not line.startswith(("_src_path:", "_commit:"))]
+
+    assert without_source(installed) == without_source(from_clone)
+    assert (installed / answers_file.NAME).read_text().splitlines()[1:3] == [
+        f"_commit: v{__version__}",
+        f"_src_path: {template_origin.repository_url()}",
+    ]
+
+
+def test_without_from_the_release_is_used(
+    tmp_path: Path, template_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No network here: the public repository is stood in for by the local clone, with this
+    version's release tag."""
+    git(template_repo, "tag", f"v{__version__}")
+    monkeypatch.setattr(template_origin, "repository_url", lambda: str(template_repo))
+    project = tmp_path / "demo"
+    assert invoke(app, ["new", str(project), "-y"]).exit_code == 0
+    assert answers(project)["_src_path"] == str(template_repo)
+    assert answers(project)["_commit"] == f"v{__version__}"
+
+    result = stackwise_update(project)
+    assert result.exit_code == 0, result.output
+    assert "Up to date" in result.output
+
+    monkeypatch.setattr(template_origin, "repository_url", lambda: f"file://{tmp_path}/gone.git")
+    result = stackwise_update(project)
+    assert result.exit_code == 1
+    assert result.output.startswith("error: cannot get the template from file://")
+    assert "pass --from PATH" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_the_answers_file_name_is_copiers() -> None:
+    config = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+    assert config["_answers_file"] == answers_file.NAME
+
+
+@pytest.mark.slow
+def test_an_updated_project_passes_its_own_checks(tmp_path: Path, template_repo: Path) -> None:
+    project = new_project(tmp_path, template_repo, "--docs", "both", "--team", "solo")
+    release_v2(template_repo)
+    result = stackwise_update(project, "--from", str(template_repo), "--data", "docs=none")
+    assert result.exit_code == 0, result.output
+    commit_all(project, "Update to v2, without docs pages")
+    check_project(project)
