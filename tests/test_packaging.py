@@ -2,11 +2,14 @@
 
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
+from stackwise import __version__
 from tests.conftest import ROOT
 from tests.projects import project_env
 
@@ -66,6 +69,13 @@ def test_installed_wheel_renders_both_frameworks(built: Path, tmp_path: Path) ->
         )
         assert result.returncode == 0, result.stderr
         assert (tmp_path / f"svc-{framework}" / "src" / f"svc_{framework}" / module).is_file()
+        # The installed metadata names the repository a later `stackwise update` renders from.
+        recorded = yaml.safe_load(
+            (tmp_path / f"svc-{framework}" / ".copier-answers.yml").read_text()
+        )
+        pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        assert recorded["_src_path"] == pyproject["project"]["urls"]["Repository"]
+        assert recorded["_commit"] == f"v{__version__}"
 
 
 def test_pipx_run_from_a_checkout(tmp_path: Path) -> None:

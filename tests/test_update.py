@@ -71,9 +71,7 @@ def release_v2(repo: Path, change: Callable[[Path], None] | None = None) -> None
 
 def new_project(tmp_path: Path, repo: Path, *args: str) -> Path:
     project = tmp_path / "demo"
-    result = invoke(
-        app, ["new", str(project), "-y", "--from", str(repo), "--name", "demo", *args]
-    )
+    result = invoke(app, ["new", str(project), "-y", "--from", str(repo), "--name", "demo", *args])
     assert result.exit_code == 0, result.output
     return project
 

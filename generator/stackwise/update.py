@@ -8,6 +8,7 @@ finds the clean repository it needs. The user's tree is touched only at the end,
 `git apply` of the result, which is undone if it fails or is interrupted: a failure or Ctrl-C
 leaves the project as it was."""
 
+import os
 import subprocess
 import warnings
 from dataclasses import dataclass
@@ -23,8 +24,12 @@ from stackwise.template_origin import Origin
 
 # The label copier's inline conflicts open with (`git merge-file -L "before updating" ...`).
 CONFLICT_START = b"<<<<<<< before updating"
-# The throw-away commit in the clone needs an identity, whatever the machine's git config says.
-_IDENTITY = ("-c", "user.name=stackwise", "-c", "user.email=stackwise@localhost")
+# The throw-away commit in the clone: an identity, and no signing or hooks, whatever the
+# machine's git config says.
+_THROWAWAY_COMMIT = (
+    *("-c", "user.name=stackwise", "-c", "user.email=stackwise@localhost"),
+    *("-c", "commit.gpgSign=false", "-c", f"core.hooksPath={os.devnull}"),
+)
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,7 @@ def _update_in_clone(top: Path, project: Path, origin: Origin, changes: dict[str
         old = str(answers_file.read(sub)["_commit"])
         answers_file.point_at(sub, origin.src_path, old)
         _git_ok(
-            clone, *_IDENTITY, "commit", "--quiet", "--no-verify", "--allow-empty", "-am",
+            clone, *_THROWAWAY_COMMIT, "commit", "--quiet", "--no-verify", "--allow-empty", "-am",
             "stackwise update: template source",
         )  # fmt: skip
         _copier_update(sub, origin, changes)
