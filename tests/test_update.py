@@ -18,6 +18,9 @@ from tests.conftest import ROOT
 from tests.projects import check_project
 
 IDENTITY = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
+# Each update renders the template three times (copier: the old version, the new one in place,
+# the new one apart), about 3 s.
+SLOW = pytest.mark.slow
 # A change v2 of the template brings to a file the user does not touch.
 V2_LINE = "# Added by template v2."
 
@@ -84,6 +87,7 @@ def answers(project: Path) -> dict[str, Any]:
     return answers_file.read(project)
 
 
+@SLOW
 def test_an_update_keeps_your_edits_and_brings_the_template_changes(
     tmp_path: Path, template_repo: Path
 ) -> None:
@@ -132,6 +136,7 @@ def test_an_update_keeps_your_edits_and_brings_the_template_changes(
     assert "Up to date" in again.output
 
 
+@SLOW
 def test_a_conflicting_edit_is_marked_listed_and_exits_1(
     tmp_path: Path, template_repo: Path
 ) -> None:
@@ -200,6 +205,7 @@ def test_a_repository_without_an_answers_file_is_refused(tmp_path: Path) -> None
     assert f"has no {answers_file.NAME}" in result.output
 
 
+@SLOW
 def test_data_changes_answers_during_the_update(tmp_path: Path, template_repo: Path) -> None:
     project = new_project(tmp_path, template_repo, "--docs", "both")
     assert (project / "src" / "demo" / "docs.py").is_file()
@@ -237,6 +243,7 @@ def test_data_is_checked_as_new_checks_it(
     assert tree_state(project) == before
 
 
+@SLOW
 def test_vcs_ref_picks_the_version_and_needs_from(tmp_path: Path, template_repo: Path) -> None:
     project = new_project(tmp_path, template_repo)
     release_v2(template_repo)
@@ -249,6 +256,7 @@ def test_vcs_ref_picks_the_version_and_needs_from(tmp_path: Path, template_repo:
     assert "Up to date" in result.output
 
 
+@SLOW
 def test_an_interrupted_update_leaves_the_project_as_it_was(
     tmp_path: Path, template_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -272,6 +280,7 @@ def test_an_interrupted_update_leaves_the_project_as_it_was(
     assert git(project, "status", "--porcelain") == ""
 
 
+@SLOW
 def test_a_project_in_a_subfolder_of_a_repository(tmp_path: Path, template_repo: Path) -> None:
     monorepo = tmp_path / "monorepo"
     (monorepo / "services").mkdir(parents=True)
@@ -320,6 +329,7 @@ def test_the_recorded_source_keeps_copiers_format(tmp_path: Path, template_repo:
     ]
 
 
+@SLOW
 def test_without_from_the_release_is_used(
     tmp_path: Path, template_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -349,7 +359,7 @@ def test_the_answers_file_name_is_copiers() -> None:
     assert config["_answers_file"] == answers_file.NAME
 
 
-@pytest.mark.slow
+@SLOW
 def test_an_updated_project_passes_its_own_checks(tmp_path: Path, template_repo: Path) -> None:
     project = new_project(tmp_path, template_repo, "--docs", "both", "--team", "solo")
     release_v2(template_repo)
