@@ -165,6 +165,18 @@ def test_a_conflicting_edit_is_marked_listed_and_exits_1(
     unmerged = git(project, "ls-files", "--unmerged").splitlines()
     assert {line.split("\t")[1] for line in unmerged} == {"README.md"}
     assert sorted(line.split()[2] for line in unmerged) == ["1", "2", "3"]
+    # git refuses to commit until the file is resolved, as the message says.
+    git(project, "add", "pyproject.toml", ".copier-answers.yml")
+    refused = subprocess.run(
+        ["git", *IDENTITY, "commit", "-m", "Too early"], cwd=project, capture_output=True
+    )
+    assert refused.returncode != 0
+    resolved = text.replace("<<<<<<< before updating\n", "").replace("=======\n", "")
+    readme.write_text(resolved.replace("A Python web backend!\n>>>>>>> after updating\n", ""))
+    git(project, "add", "README.md")
+    git(project, "commit", "--quiet", "-m", "Update to v2")
+    assert "Our shop's API.\n" in readme.read_text()
+    assert git(project, "status", "--porcelain") == ""
 
 
 def test_a_dirty_tree_is_refused_and_left_as_it_was(tmp_path: Path, template_repo: Path) -> None:
@@ -254,6 +266,14 @@ def test_vcs_ref_picks_the_version_and_needs_from(tmp_path: Path, template_repo:
     result = stackwise_update(project, "--from", str(template_repo), "--vcs-ref", "v1.0.0")
     assert result.exit_code == 0, result.output
     assert "Up to date" in result.output
+    for ref, recorded in ((["--vcs-ref", "v1.0.0"], "v1.0.0"), ([], "v2.0.0")):
+        other = tmp_path / f"other-{recorded}"
+        made = invoke(
+            app, ["new", str(other), "-y", "--no-git", "--from", str(template_repo), *ref]
+        )
+        assert made.exit_code == 0, made.output
+        assert answers(other)["_commit"] == recorded
+    assert invoke(app, ["new", str(tmp_path / "x"), "-y", "--vcs-ref", "v1.0.0"]).exit_code == 2
 
 
 @SLOW

@@ -96,7 +96,7 @@ def conflict_help(conflicts: tuple[str, ...]) -> str:
         f"inline between `<<<<<<< before updating` and `>>>>>>> after updating`:{listed}\n"
         "To resolve: edit each to keep what you want and delete the marker lines, then "
         "`git add` it; commit once `git status` lists no unmerged paths. To drop the whole "
-        "update instead: `git reset --hard`, then `git clean -fd` for the files it added."
+        "update instead, in the project folder: `git checkout HEAD -- . && git clean -fd .`"
     )
 
 
