@@ -212,8 +212,10 @@ def update(
     from_: FromClone = None,
     vcs_ref: VcsRef = None,
 ) -> None:
-    """Bring this stackwise version's template into a project made earlier, keeping your
-    edits (copier's 3-way merge); conflicts are marked inline and listed, exit status 1."""
+    """Update a project to this version's template.
+
+    Brings the template of this stackwise version into a project made earlier, keeping your
+    edits (copier's 3-way merge). Conflicts are marked inline and listed, exit status 1."""
     with _user_errors():
         from stackwise.template_origin import from_option
         from stackwise.update import update_project
