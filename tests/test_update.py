@@ -387,3 +387,19 @@ def test_an_updated_project_passes_its_own_checks(tmp_path: Path, template_repo:
     assert result.exit_code == 0, result.output
     commit_all(project, "Update to v2, without docs pages")
     check_project(project)
+
+
+def test_without_a_repository_url_new_drops_the_staging_path_and_update_asks_for_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An install whose metadata names no repository (an editable install made before it did)."""
+    monkeypatch.setattr(template_origin, "repository_url", lambda: None)
+    project = tmp_path / "demo"
+    assert invoke(app, ["new", str(project), "-y"]).exit_code == 0
+    recorded = answers(project)
+    assert "_src_path" not in recorded
+    assert recorded["_commit"] == f"v{__version__}"
+    result = stackwise_update(project)
+    assert result.exit_code == 1
+    assert "pass --from PATH" in result.output
+    assert len(result.output.strip().splitlines()) == 1
