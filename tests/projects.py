@@ -165,6 +165,8 @@ argv[-1] = "failing_app:create_app()"
 os.execv(argv[0], argv)
 """,
 }
+# A hybrid project serves its FastAPI app as the FastAPI starter does.
+SERVE_FAILING_APP["hybrid"] = SERVE_FAILING_APP["fastapi"]
 
 
 def pre_commit_run(project: Path) -> subprocess.CompletedProcess[str]:

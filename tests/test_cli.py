@@ -208,7 +208,11 @@ def test_bad_names_exit_1_with_one_line_and_create_nothing(tmp_path: Path, name:
             1,
             "needs a validation",
         ),
-        (["--framework", "hybrid"], 1, "framework=hybrid is not available"),
+        (
+            ["--framework", "hybrid", "--validation", "none"],
+            1,
+            "the FastAPI app of hybrid always validates with Pydantic",
+        ),
         (["--data", "colour=blue"], 2, "unknown answer key 'colour'"),
         (["--data", "colour"], 2, "--data takes KEY=VALUE"),
         (["--data", "needs_async=maybe"], 1, "needs_async takes yes or no"),
@@ -235,6 +239,18 @@ def test_without_a_terminal_and_without_defaults_it_names_the_flag(tmp_path: Pat
     assert result.returncode == 2
     assert "--defaults" in result.stderr
     assert not (tmp_path / "proj").exists()
+
+
+def test_an_existing_flask_app_gets_the_hybrid_starter(tmp_path: Path) -> None:
+    result = run_cli("new", "move", "-y", "--no-git", "--existing-flask", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "(FastAPI with Flask mounted)" in result.stdout
+    assert "open http://127.0.0.1:8000/legacy/hello" in result.stdout
+    package = tmp_path / "move" / "src" / "move"
+    assert (package / "app.py").is_file()
+    assert (package / "legacy" / "app.py").is_file()
+    answers = yaml.safe_load((tmp_path / "move" / ".copier-answers.yml").read_text())
+    assert (answers["framework"], answers["validation"]) == ("hybrid", "pydantic")
 
 
 def test_all_answers_given_needs_no_terminal(tmp_path: Path) -> None:

@@ -61,14 +61,26 @@ def test_the_recommendation_is_preselected(keys: Any, tmp_path: Path) -> None:
 
 def test_the_user_can_override_the_recommendation(keys: Any, tmp_path: Path) -> None:
     given = ["--purpose", "webapp", "--no-async", "--traffic", "low", "--team", "solo"]
-    # existing_flask, then framework: one down from flask (the recommendation) is hybrid,
-    # which is refused for now and shown disabled, so two up from flask is fastapi.
+    # existing_flask, then framework: one up from flask (the recommendation) is fastapi.
     keys.send_text(ENTER + "\x1b[A" + ENTER + ENTER * 10)
     result = invoke(app, ["new", str(tmp_path / "webshop"), "--no-git", *given])
     assert result.exit_code == 0, result.output
     answers = answers_of(tmp_path / "webshop")
     assert answers["framework"] == "fastapi"
     assert answers["team_size"] == "solo"  # given as a flag, not asked again
+
+
+def test_an_existing_flask_app_preselects_hybrid(keys: Any, tmp_path: Path) -> None:
+    given = ["--purpose", "api", "--no-async", "--traffic", "low", "--team", "solo"]
+    # existing_flask: y; the framework: hybrid, preselected; validation: hybrid's FastAPI app
+    # takes pydantic only, so moving down stays on it; then the defaults.
+    keys.send_text("y" + ENTER + DOWN + DOWN + ENTER + ENTER * 9)
+    result = invoke(app, ["new", str(tmp_path / "move"), "--no-git", *given])
+    assert result.exit_code == 0, result.output
+    assert "Recommended: FastAPI with Flask mounted" in result.output
+    answers = answers_of(tmp_path / "move")
+    assert (answers["framework"], answers["validation"]) == ("hybrid", "pydantic")
+    assert (tmp_path / "move" / "src" / "move" / "legacy" / "views.py").is_file()
 
 
 def test_refused_choices_cannot_be_picked(keys: Any, tmp_path: Path) -> None:

@@ -203,3 +203,17 @@ def test_the_decision_record_holds_answers_choice_reasons_and_trade_offs(tmp_pat
     assert "docs/decisions/0001-framework.md" in readme
     answers = yaml.safe_load((tmp_path / "p" / ".copier-answers.yml").read_text())
     assert "decision" not in answers
+
+
+def test_the_decision_record_of_a_hybrid_project(tmp_path: Path) -> None:
+    result = invoke(app, ["new", str(tmp_path / "p"), "-y", "--no-git", "--existing-flask"])
+    assert result.exit_code == 0, result.output
+    record = (tmp_path / "p" / "docs" / "decisions" / "0001-framework.md").read_text()
+    assert record.startswith("# 1. Web framework: FastAPI with Flask mounted")
+    assert "FastAPI with Flask mounted, as stackwise recommended for these answers." in record
+    assert "- An existing Flask app that must keep running: yes" in record
+    (migration,) = [
+        r for r in recommend(Needs(existing_flask=True)).reasons if r.criterion == "migration"
+    ]
+    assert migration.text in record
+    assert (tmp_path / "p" / "src" / "p" / "legacy" / "app.py").is_file()

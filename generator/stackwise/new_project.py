@@ -92,4 +92,6 @@ def next_steps(resolved: dict[str, Any], dest: Path, git_note: str) -> str:
     ]
     if resolved["docs"] in ("swagger", "both") and resolved["framework"] != "flask":
         lines.append("  open http://127.0.0.1:8000/docs")
+    if resolved["framework"] == rules.HYBRID:
+        lines.append("  open http://127.0.0.1:8000/legacy/hello  # the mounted Flask app")
     return "\n".join(lines)

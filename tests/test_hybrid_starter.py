@@ -1,0 +1,324 @@
+"""The hybrid starter: the FastAPI starter with a Flask app mounted under /legacy. Each project
+of a set that holds every value of every answer passes its own checks; under its production
+command (uvicorn) on 127.0.0.1, requests reach both apps, the Flask app's links start with
+/legacy/, both apps read one settings object, /health covers both, and the errors of both
+sides come in the chosen format."""
+
+import http.client
+import itertools
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser import visit
+from tests.conftest import Render
+from tests.projects import check_project, running
+from tests.test_fastapi_starter import (
+    API,
+    BROWSER,
+    JSON_BODY,
+    MAX_BODY_BYTES,
+    call,
+    check_docs,
+    check_error,
+    check_errors,
+    check_items,
+    check_pages,
+    check_secure_defaults,
+)
+
+VALUES: dict[str, list[Any]] = {
+    "needs_async": [False, True],
+    "docs": ["swagger", "redoc", "both", "none"],
+    "error_format": ["problem", "html", "negotiated"],
+    "pages": [False, True],
+    "team_size": ["solo", "small", "large"],
+}
+# Every value of every answer at least once (test_the_combinations_hold_every_value).
+COMBINATIONS: list[dict[str, Any]] = [
+    {"needs_async": a, "docs": d, "error_format": e, "pages": p, "team_size": t}
+    for a, d, e, p, t in [
+        (False, "both", "problem", False, "small"),
+        (True, "swagger", "negotiated", True, "large"),
+        (False, "none", "html", True, "solo"),
+        (True, "redoc", "html", False, "small"),
+        (False, "none", "negotiated", False, "solo"),
+    ]
+]
+APP_NAME = "Teashop (hybrid)"
+
+
+def combination_id(answers: dict[str, Any]) -> str:
+    return "-".join(
+        [
+            "async" if answers["needs_async"] else "sync",
+            answers["docs"],
+            answers["error_format"],
+            "pages" if answers["pages"] else "nopages",
+            answers["team_size"],
+        ]
+    )
+
+
+# The production entry point, with a route that fails on each side, and a Flask /health that
+# fails: for the 500s, their logs, and /health's 503.
+FAILING_APP = """
+import demo_app.app as app_module
+from demo_app.__main__ import main
+
+make_app = app_module.create_app
+
+
+def create_app():
+    app = make_app()
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret detail")
+
+    legacy = app.state.legacy_app
+
+    @legacy.get("/boom")
+    def legacy_boom():
+        raise RuntimeError("secret legacy detail")
+
+    legacy.view_functions["legacy.health"] = lambda: ({"status": "down"}, 500)
+    return app
+
+
+app_module.create_app = create_app
+main()
+"""
+
+
+def post_chunked(base: str, path: str, chunks: list[bytes], accept: str) -> tuple[int, Any, bytes]:
+    """A POST whose body is sent in chunks: no Content-Length tells the app its size."""
+    url = urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+    try:
+        connection.request("POST", path, iter(chunks), {**JSON_BODY, "Accept": accept})
+        response = connection.getresponse()
+        headers = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, headers, response.read()
+    finally:
+        connection.close()
+
+
+def check_both_apps_answer(base: str) -> None:
+    status, _, body = call(base, "GET", "/health")
+    assert (status, json.loads(body)) == (200, {"status": "ok", "legacy": "ok"})
+
+    status, headers, body = call(base, "GET", "/legacy/hello")
+    assert status == 200
+    assert headers["content-type"] == "application/json"
+    # One settings object: APP_NAME, from the environment, reaches the Flask app too.
+    assert json.loads(body) == {
+        "message": f"Hello from the Flask app of {APP_NAME}.",
+        "url": "/legacy/hello",
+    }
+
+    status, _, body = call(base, "POST", "/legacy/greetings", {"name": "Thé 🫖"})
+    assert (status, json.loads(body)) == (200, {"greeting": "Hello, Thé 🫖!"})
+    status, _, body = post_chunked(
+        base, "/legacy/greetings", [b'{"name":', b' "Ada"}'], API["Accept"]
+    )
+    assert (status, json.loads(body)) == (200, {"greeting": "Hello, Ada!"})
+
+
+def check_legacy_errors(base: str, error_format: str) -> None:
+    for accept, html in ((API, False), (BROWSER, True)):
+        response = call(base, "GET", "/legacy/no-such-page", headers=accept)
+        problem = check_error(response, 404, error_format, html)
+        if problem:
+            assert problem["instance"] == "/legacy/no-such-page"
+            assert problem["detail"] == "Not Found"
+        else:  # the error page's files come from the Flask app, under /legacy
+            links = re.findall(rb'href="([^"]*)"', response[2])
+            assert b"/legacy/static/app.css" in links
+            assert call(base, "GET", "/legacy/static/app.css")[0] == 200
+
+        response = call(base, "POST", "/legacy/hello", headers=accept)
+        check_error(response, 405, error_format, html)
+        assert set(response[1]["allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+        response = call(base, "POST", "/legacy/greetings", {"name": "SECRET" * 20}, accept)
+        problem = check_error(response, 422, error_format, html)
+        assert b"SECRET" not in response[2]
+        if problem:
+            assert [error["loc"] for error in problem["errors"]] == [["body", "name"]]
+
+        response = call(base, "POST", "/legacy/greetings", b'{"name": "Ada",', accept)
+        problem = check_error(response, 400, error_format, html)
+        assert b"Ada" not in response[2]
+        if problem:
+            assert problem["detail"] == "The request body is not valid JSON."
+
+        large = {"name": "x", "padding": "x" * MAX_BODY_BYTES}
+        response = call(base, "POST", "/legacy/greetings", large, accept)
+        check_error(response, 413, error_format, html)
+        chunks = [b'{"name": "', b"x" * MAX_BODY_BYTES, b'"}']
+        response = post_chunked(base, "/legacy/greetings", chunks, accept["Accept"])
+        problem = check_error(response, 413, error_format, html)
+        if problem:
+            assert problem["detail"] == f"The request body is larger than {MAX_BODY_BYTES} bytes."
+
+
+def check_legacy_headers(base: str) -> None:
+    """The FastAPI app's middleware wraps the Flask app's answers too."""
+    for path in ("/legacy/hello", "/legacy/no-such-page"):
+        _, headers, _ = call(base, "GET", path, headers={"Origin": "https://evil.example"})
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["content-security-policy"].startswith("default-src 'self'")
+        assert "access-control-allow-origin" not in headers
+
+
+def check_legacy_pages(base: str, answers: dict[str, Any]) -> None:
+    if not answers["pages"]:
+        check_error(call(base, "GET", "/legacy/", headers=API), 404, answers["error_format"], False)
+        return
+    status, headers, body = call(base, "GET", "/legacy/", headers=BROWSER)
+    assert status == 200
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    links = {link.decode() for link in re.findall(rb'(?:src|href)="([^"]*)"', body)}
+    assert {"/legacy/", "/legacy/hello", "/legacy/static/app.css"} <= links
+    for link in links:
+        assert link.startswith("/legacy/"), link
+        assert call(base, "GET", link)[0] == 200, link
+    shown = visit(base + "/legacy/", [f"The Flask pages of {APP_NAME}"])
+    assert shown.outside_requests == []
+    assert shown.csp_violations == []
+
+
+def check_flask_routes_are_not_described(base: str, docs: str) -> None:
+    if docs != "none":
+        schema = json.loads(call(base, "GET", "/openapi.json")[2])
+        assert schema["info"]["title"] == APP_NAME
+        assert set(schema["paths"]) == {"/health", "/api/items", "/api/items/{item_id}"}
+
+
+def check_failures(project: Path, error_format: str) -> None:
+    with running(project, ["-c", FAILING_APP]) as server:
+        status, _, body = call(server.base, "GET", "/health")
+        assert status == 503
+        assert json.loads(body) == {
+            "status": "failing",
+            "legacy": "failing: 500 INTERNAL SERVER ERROR",
+        }
+        for path in ("/boom", "/legacy/boom"):
+            for accept, html in ((API, False), (BROWSER, True)):
+                response = call(server.base, "GET", path, headers=accept)
+                check_error(response, 500, error_format, html)
+                assert b"secret" not in response[2]
+                assert b"Traceback" not in response[2]
+                assert response[1]["x-content-type-options"] == "nosniff"
+    # Four failed requests, two on each side: each traceback logged once, with the exception.
+    assert server.output.count("Traceback (most recent call last)") == 4, server.output
+    assert server.output.count("RuntimeError: secret detail") == 2, server.output
+    assert server.output.count("RuntimeError: secret legacy detail") == 2, server.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("answers", COMBINATIONS, ids=map(combination_id, COMBINATIONS))
+def test_hybrid_project(render: Render, answers: dict[str, Any]) -> None:
+    project = render(framework="hybrid", **answers)
+    check_project(project)
+    environment = {"MAX_BODY_BYTES": str(MAX_BODY_BYTES), "APP_NAME": APP_NAME}
+    with running(project, ["-m", "demo_app"], **environment) as server:
+        check_both_apps_answer(server.base)
+        check_legacy_errors(server.base, answers["error_format"])
+        check_legacy_pages(server.base, answers)
+        check_flask_routes_are_not_described(server.base, answers["docs"])
+        # The FastAPI starter's promises hold in the hybrid too.
+        check_items(server.base)
+        check_errors(server.base, answers["error_format"])
+        check_secure_defaults(server.base)
+        check_legacy_headers(server.base)
+        check_docs(server.base, answers["docs"])
+        check_pages(server.base, answers)
+    assert "Traceback" not in server.output, server.output
+    check_failures(project, answers["error_format"])
+
+
+def test_the_combinations_hold_every_value() -> None:
+    for key, values in VALUES.items():
+        assert {answers[key] for answers in COMBINATIONS} == set(values), key
+
+
+@pytest.mark.parametrize("answers", COMBINATIONS, ids=map(combination_id, COMBINATIONS))
+def test_files_follow_the_answers(render: Render, answers: dict[str, Any]) -> None:
+    project = render(framework="hybrid", **answers)
+    package = project / "src" / "demo_app"
+    legacy = package / "legacy"
+    templated = answers["pages"] or answers["error_format"] != "problem"
+    for name in ("__init__.py", "app.py", "views.py", "errors.py"):
+        assert (legacy / name).is_file(), name
+    assert (legacy / "pages.py").exists() == answers["pages"]
+    assert (legacy / "templates" / "layout.html").exists() == templated
+    assert (legacy / "templates" / "index.html").exists() == answers["pages"]
+    assert (legacy / "templates" / "error.html").exists() == (answers["error_format"] != "problem")
+    assert (package / "static" / "app.css").exists() == templated
+    # The whole FastAPI starter, and no Flask starter file.
+    for name in ("app.py", "errors.py", "middleware.py", "models.py", "repository.py"):
+        assert (package / name).is_file(), name
+    assert (package / "routes" / "items.py").is_file()
+    assert not (package / "views").exists()
+    assert not (package / "security.py").exists()
+    assert (project / "tests" / "test_legacy.py").is_file()
+    assert (project / "Dockerfile").is_file()
+    assert (project / ".dockerignore").is_file()
+    assert 'CMD ["python", "-m", "demo_app"]' in (project / "Dockerfile").read_text()
+
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    names = {re.split(r"[<>=\[]", dep)[0] for dep in pyproject["project"]["dependencies"]}
+    assert {"a2wsgi", "fastapi", "flask", "uvicorn", "pydantic-settings"} <= names
+    assert not names & {"gunicorn", "apiflask", "flask-cors"}
+    readme = (project / "README.md").read_text()
+    assert "## Move a route from Flask to FastAPI" in readme
+    assert "a2wsgi" in readme
+    assert not re.search(r"\{\{|\{%", readme)
+
+
+def test_hybrid_refuses_other_validation(copie: Any, template_dir: Path) -> None:
+    for validation in ("marshmallow", "none"):
+        result = copie.copy(
+            extra_answers={
+                "project_name": "demo-app",
+                "framework": "hybrid",
+                "validation": validation,
+            },
+            template_dir=template_dir,
+        )
+        assert result.exit_code != 0
+        assert "the FastAPI app of hybrid always validates with Pydantic" in str(result.exception)
+
+
+@pytest.mark.slow
+def test_every_combination_passes_ruff(template_dir: Path, tmp_path: Path) -> None:
+    """Every combination of the answers that shape the Python files, not only the set above."""
+    from copier import run_copy
+
+    shaping = {key: values for key, values in VALUES.items() if key != "team_size"}
+    for number, values in enumerate(itertools.product(*shaping.values())):
+        answers = dict(zip(shaping, values, strict=True))
+        run_copy(
+            str(template_dir),
+            str(tmp_path / f"p{number}"),
+            data={"project_name": "demo-app", "framework": "hybrid", **answers},
+            defaults=True,
+            quiet=True,
+            exclude=["*.js", "*.css"],  # the vendored docs files: large, and not Python
+        )
+    ruff = [sys.executable, "-m", "ruff"]
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        result = subprocess.run(
+            [*ruff, *command], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
