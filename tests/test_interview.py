@@ -16,12 +16,13 @@ from tests.cli_runner import invoke
 
 ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
 # The questions asked by `stackwise new DEST` with nothing given, in order (package_name is
-# derived, never asked): 5 needs, 5 stack choices, 5 project details, then the confirmation.
-QUESTIONS = 15
+# derived, never asked): 5 needs, 6 stack choices, 5 project details, then the confirmation.
+QUESTIONS = 16
 ALL_BUT_THE_NAME = [
     "--purpose", "api", "--no-async", "--traffic", "low", "--team", "small",
     "--no-existing-flask", "--framework", "fastapi", "--validation", "pydantic",
-    "--docs", "both", "--errors", "problem", "--no-pages", "--description", "d",
+    "--docs", "both", "--errors", "problem", "--no-pages", "--deploy", "docker",
+    "--description", "d",
     "--author", "a", "--email", "a@example.com", "--python", "3.11",
 ]  # fmt: skip
 
@@ -63,7 +64,7 @@ def test_the_user_can_override_the_recommendation(keys: Any, tmp_path: Path) -> 
     given = ["--purpose", "webapp", "--no-async", "--traffic", "low", "--team", "solo"]
     # existing_flask, then framework: one down from flask (the recommendation) is hybrid,
     # which is refused for now and shown disabled, so two up from flask is fastapi.
-    keys.send_text(ENTER + "\x1b[A" + ENTER + ENTER * 10)
+    keys.send_text(ENTER + "\x1b[A" + ENTER + ENTER * 11)
     result = invoke(app, ["new", str(tmp_path / "webshop"), "--no-git", *given])
     assert result.exit_code == 0, result.output
     answers = answers_of(tmp_path / "webshop")
@@ -73,7 +74,7 @@ def test_the_user_can_override_the_recommendation(keys: Any, tmp_path: Path) -> 
 
 def test_refused_choices_cannot_be_picked(keys: Any, tmp_path: Path) -> None:
     # FastAPI: marshmallow and none are disabled, so moving down stays on pydantic.
-    keys.send_text(DOWN + DOWN + ENTER + ENTER * 10)
+    keys.send_text(DOWN + DOWN + ENTER + ENTER * 11)
     result = invoke(
         app,
         [
