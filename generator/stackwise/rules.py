@@ -148,8 +148,8 @@ TOOLING = {
 
 
 DEPLOYMENT = {
-    "docker": "Docker: a production image and compose.yaml to run it on one machine",
-    "kubernetes": "Kubernetes: the Docker image run as a Deployment of one-process pods, scaled "
+    "docker": "Docker — a production image and compose.yaml to run it on one machine",
+    "kubernetes": "Kubernetes — the Docker image run as a Deployment of one-process pods, scaled "
     "by replicas (HorizontalPodAutoscaler), with rolling updates and a PodDisruptionBudget",
 }
 
