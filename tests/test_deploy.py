@@ -163,6 +163,22 @@ def test_the_deployment_is_hardened_and_scales_by_replicas(projects: dict[str, P
     assert container["envFrom"][1]["secretRef"]["optional"] is True  # FastAPI needs no secret yet
 
 
+@pytest.mark.parametrize("framework", frameworks())
+def test_the_configmap_and_compose_set_only_settings_the_app_reads(
+    projects: dict[str, Path], framework: str
+) -> None:
+    project = projects[f"{framework}-kubernetes-large"]
+    documented = {
+        line.split("=", 1)[0]
+        for line in (project / ".env.example").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    }
+    config = yaml.safe_load((project / "deploy" / "kubernetes" / "configmap.yaml").read_text())
+    assert set(config["data"]) <= documented
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    assert set(compose["services"]["app"]["environment"]) <= documented
+
+
 @parametrized
 def test_compose_file_matches_the_compose_spec(projects: dict[str, Path], variant: str) -> None:
     project = projects[variant]
