@@ -102,6 +102,8 @@ def test_every_flag_reaches_the_answers(tmp_path: Path) -> None:
         "--errors",
         "html",
         "--pages",
+        "--deploy",
+        "none",
         "--no-git",
         "--defaults",
         cwd=tmp_path,
@@ -125,6 +127,7 @@ def test_every_flag_reaches_the_answers(tmp_path: Path) -> None:
         "docs": "none",
         "error_format": "html",
         "pages": True,
+        "deploy": "none",
     }
     assert not (tmp_path / "proj" / ".git").exists()
     assert "git: skipped (--no-git)" in result.stdout

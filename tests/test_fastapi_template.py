@@ -82,7 +82,7 @@ def test_production_files(render: Render) -> None:
     dockerfile = (project / "Dockerfile").read_text()
     assert dockerfile.count("\nFROM ") == 2  # multi-stage
     assert "uv sync --locked --no-dev" in dockerfile
-    assert "\nUSER app\n" in dockerfile
+    assert "\nUSER 10001:10001\n" in dockerfile
     assert "\nHEALTHCHECK " in dockerfile
     assert 'CMD ["python", "-m", "demo_app"]' in dockerfile
     # An allow-list: .env, .git and .venv stay out of the image.

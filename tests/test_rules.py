@@ -30,7 +30,7 @@ def copier_defaults(needs: Needs, framework: str | None = None) -> dict[str, obj
     for question in questions.load():
         if question.key in context or question.key.startswith("project"):
             continue
-        if question.key in ("framework", "validation", "docs", "error_format", "pages"):
+        if question.key in ("framework", "validation", "docs", "error_format", "pages", "deploy"):
             if question.key == "framework" and framework is not None:
                 context["framework"] = framework
             else:
@@ -80,6 +80,7 @@ def test_an_api_gets_fastapi_with_validation_docs_and_json_errors() -> None:
         "docs": "both",
         "error_format": "problem",
         "pages": False,
+        "deploy": "docker",
     }
 
 
@@ -123,6 +124,20 @@ def test_team_size_never_flips_the_framework_and_sets_the_tooling() -> None:
         assert tooling and rules.TOOLING[needs.team_size] in tooling[0].text
 
 
+def test_kubernetes_is_preselected_for_a_large_team_or_high_traffic_and_says_why() -> None:
+    for needs in EVERY_NEEDS:
+        result = recommend(needs)
+        outgrows = needs.team_size == "large" or needs.traffic == "high"
+        expected = "kubernetes" if outgrows else "docker"
+        assert result.defaults["deploy"] == expected, needs
+        (reason,) = [r for r in result.reasons if r.criterion == "deployment"]
+        assert reason.text.endswith(rules.DEPLOYMENT[expected]), needs
+    large = [r.text for r in recommend(Needs(team_size="large")).reasons]
+    assert f"A large team: {rules.DEPLOYMENT['kubernetes']}" in large
+    busy = [r.text for r in recommend(Needs(traffic="high")).reasons]
+    assert f"High traffic is expected: {rules.DEPLOYMENT['kubernetes']}" in busy
+
+
 def test_only_valid_options_are_preselected() -> None:
     for needs in EVERY_NEEDS:
         for framework in (FASTAPI, FLASK, HYBRID):
@@ -145,6 +160,7 @@ def test_recommend_json() -> None:
         "docs": "none",
         "error_format": "html",
         "pages": True,
+        "deploy": "docker",
     }
 
 

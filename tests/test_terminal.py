@@ -32,7 +32,13 @@ def test_the_whole_interview_in_a_terminal(tmp_path: Path) -> None:
     child.expect("Recommended: Flask")
     child.expect("Web framework")
     child.send("\r")
-    for question in ("Request validation", "API docs pages", "Error responses", "Jinja2 pages"):
+    for question in (
+        "Request validation",
+        "API docs pages",
+        "Error responses",
+        "Jinja2 pages",
+        "Deployment files",
+    ):
         child.expect(question)
         child.send("\r")
     child.expect("Project name")
@@ -54,7 +60,7 @@ def test_the_whole_interview_in_a_terminal(tmp_path: Path) -> None:
 STACK_GIVEN = [
     "--purpose", "api", "--no-async", "--traffic", "low", "--team", "solo",
     "--no-existing-flask", "--framework", "fastapi", "--validation", "pydantic",
-    "--docs", "none", "--errors", "problem", "--no-pages",
+    "--docs", "none", "--errors", "problem", "--no-pages", "--deploy", "docker",
 ]  # fmt: skip
 
 

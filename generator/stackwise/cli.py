@@ -38,6 +38,7 @@ FLAG_KEYS = {
     "docs": "docs",
     "errors": "error_format",
     "pages": "pages",
+    "deploy": "deploy",
 }
 
 ANSWERS = "Answers (each also in --data KEY=VALUE)"
@@ -140,6 +141,10 @@ def new(
     pages: Annotated[
         bool | None,
         _answer("Server-rendered Jinja2 pages?", "--pages/--no-pages"),
+    ] = None,
+    deploy: Annotated[
+        str | None,
+        _answer("Deployment files [none|docker|kubernetes]"),
     ] = None,
     data: Annotated[
         list[str] | None,

@@ -147,6 +147,23 @@ TOOLING = {
 }
 
 
+DEPLOYMENT = {
+    "docker": "Docker — a production image and compose.yaml to run it on one machine",
+    "kubernetes": "Kubernetes — the Docker image run as a Deployment of one-process pods, scaled "
+    "by replicas (HorizontalPodAutoscaler), with rolling updates and a PodDisruptionBudget",
+}
+
+
+def deploy_default(needs: Needs) -> tuple[str, str]:
+    """The deployment preselected, and why: Kubernetes once the service is likely to outgrow
+    one machine (high traffic) or is run by a large team, else Docker."""
+    if needs.team_size == "large":
+        return "kubernetes", f"A large team: {DEPLOYMENT['kubernetes']}"
+    if needs.traffic == "high":
+        return "kubernetes", f"High traffic is expected: {DEPLOYMENT['kubernetes']}"
+    return "docker", f"Neither a large team nor high traffic: {DEPLOYMENT['docker']}"
+
+
 @dataclass(frozen=True)
 class Reason:
     criterion: str
@@ -211,6 +228,7 @@ def recommend(needs: Needs) -> Recommendation:
             )
         )
     reasons.append(Reason("tooling", f"Team size {needs.team_size}: {TOOLING[needs.team_size]}"))
+    reasons.append(Reason("deployment", deploy_default(needs)[1]))
     return Recommendation(
         framework, tuple(reasons), tuple(trade_offs), choice_defaults(framework, needs)
     )
@@ -225,7 +243,8 @@ def _reason(rule: Rule, framework: str) -> Reason:
 
 def choice_defaults(framework: str, needs: Needs) -> dict[str, Any]:
     """The later choices, preselected from the framework and the purpose: an API gets
-    problem+json errors and docs; a web app gets pages and HTML or negotiated errors."""
+    problem+json errors and docs; a web app gets pages and HTML or negotiated errors. The
+    deployment follows the team and the traffic (deploy_default)."""
     api_like = needs.purpose in ("api", "microservice")
     validation = "pydantic" if framework != FLASK or api_like else "none"
     if validation == "none":
@@ -245,4 +264,5 @@ def choice_defaults(framework: str, needs: Needs) -> dict[str, Any]:
         "docs": docs,
         "error_format": error_format,
         "pages": not api_like,
+        "deploy": deploy_default(needs)[0],
     }
