@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from stackwise import questions
@@ -22,6 +23,11 @@ def environment() -> SandboxedEnvironment:
         extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
         keep_trailing_newline=True,
     )
+
+
+@cache
+def _compiled(source: str) -> Template:
+    return environment().from_string(source)
 
 
 def context(answers: dict[str, Any], src_path: str = "template") -> dict[str, Any]:
@@ -45,30 +51,35 @@ def target(template_file: Path, values: dict[str, Any]) -> Path | None:
     path renders empty (the file is not part of this project)."""
     parts = []
     for part in template_file.relative_to(TEMPLATE).parts:
-        rendered = environment().from_string(part).render(**values)
+        rendered = _compiled(part).render(**values).removesuffix(".jinja")
         if not rendered:
             return None
         parts.append(rendered)
-    path = Path(*parts)
-    return path.with_suffix("") if path.suffix == ".jinja" else path
+    return Path(*parts)
 
 
 def render_file(template_file: Path, values: dict[str, Any]) -> str:
     source = template_file.read_text(encoding="utf-8")
     if template_file.suffix != ".jinja":
         return source
-    return environment().from_string(source).render(**values)
+    return _compiled(source).render(**values)
+
+
+@cache
+def _template_files() -> tuple[tuple[Path, str], ...]:
+    return tuple(
+        (path, path.read_text(encoding="utf-8")) for path in sorted(TEMPLATE.rglob("*.jinja"))
+    )
 
 
 def render_files(answers: dict[str, Any], mentioning: tuple[str, ...]) -> dict[Path, str]:
-    """The project's files whose template mentions one of `mentioning`, rendered: path -> text."""
+    """The project's files whose template text mentions one of `mentioning`, rendered: their
+    path in the project -> their text."""
     values = context(answers)
     rendered = {}
-    for template_file in sorted(TEMPLATE.rglob("*.jinja")):
-        source = template_file.read_text(encoding="utf-8")
-        if not any(name in source or name in str(template_file) for name in mentioning):
-            continue
-        path = target(template_file, values)
-        if path is not None:
-            rendered[path] = render_file(template_file, values)
+    for template_file, source in _template_files():
+        if any(name in source for name in mentioning):
+            path = target(template_file, values)
+            if path is not None:
+                rendered[path] = _compiled(source).render(**values)
     return rendered
