@@ -3,6 +3,7 @@
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import tomllib
 import urllib.error
@@ -120,34 +121,41 @@ def running(project: Path, argv: list[str], startup: float = 60, **env: str) -> 
     added to the environment; stopped on exit, after which `Server.output` holds its output."""
     port = free_port()
     server = Server(f"http://127.0.0.1:{port}")
-    process = subprocess.Popen(
-        [python(project), *argv],
-        cwd=project,
-        env=project_env(project, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", **env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + startup
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"the server exited early:\n{process.communicate()[0]}")
-            try:
-                get(f"{server.base}/health", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"the server did not answer on {server.base}") from None
-                time.sleep(0.2)
-        yield server
-    finally:
-        process.terminate()
+    # Output to a file, not a pipe: nobody reads a pipe while the server runs, and a full one
+    # (64 KiB of access log) would block the server.
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        process = subprocess.Popen(
+            [python(project), *argv],
+            cwd=project,
+            env=project_env(project, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", **env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            server.output = process.communicate(timeout=15)[0]
-        except subprocess.TimeoutExpired:
-            process.kill()
-            server.output = process.communicate()[0]
+            deadline = time.monotonic() + startup
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise AssertionError(f"the server exited early:\n{log.read()}")
+                try:
+                    get(f"{server.base}/health", timeout=1)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise AssertionError(
+                            f"the server did not answer on {server.base}"
+                        ) from None
+                    time.sleep(0.2)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.seek(0)
+            server.output = log.read()
 
 
 # The production entry points, with a route that fails: for the 500 and its log. FastAPI's
