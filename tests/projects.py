@@ -59,7 +59,8 @@ def check_project(project: Path, *, own_env: bool = False) -> None:
     run(project, *tool, "ruff", "check", "--no-cache", ".")
     run(project, *tool, "ruff", "format", "--no-cache", "--check", ".")
     if uses_mypy(project):
-        run(project, *tool, "mypy", "--no-incremental")
+        cache = ["--no-incremental"] if own_env else ["--cache-dir", shared_env.mypy_cache()]
+        run(project, *tool, "mypy", *cache)
 
 
 def python(project: Path) -> str:

@@ -66,3 +66,10 @@ def _make(env: Path, wanted: list[str]) -> None:
 
 def binary(name: str) -> str:
     return str(location() / "bin" / name)
+
+
+def mypy_cache() -> str:
+    """A mypy cache per xdist worker, kept with the environment: the libraries' types are checked
+    once, not once per project (13 s down to 1 s). mypy rechecks whatever changed, and writes
+    its cache files atomically."""
+    return str(location() / "mypy-cache" / os.environ.get("PYTEST_XDIST_WORKER", "main"))
