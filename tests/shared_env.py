@@ -23,6 +23,7 @@ from tests.rendering import TEMPLATE, context, render_file
 # Beside other sessions' environments; one per distinct set of requirements.
 ENVIRONMENTS = Path(tempfile.gettempdir()) / "stackwise-test-envs"
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+RECIPE = "2: bytecode compiled"  # change it when _make changes: a new environment is made
 
 
 def requirements() -> list[str]:
@@ -42,7 +43,7 @@ def requirements() -> list[str]:
 def location() -> Path:
     """The environment, made on first use in this session (or by another worker)."""
     wanted = requirements()
-    digest = hashlib.sha256("\n".join([PYTHON, *wanted]).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("\n".join([PYTHON, RECIPE, *wanted]).encode()).hexdigest()[:16]
     env = ENVIRONMENTS / f"py{PYTHON}-{digest}"
     ENVIRONMENTS.mkdir(parents=True, exist_ok=True)
     with FileLock(str(env) + ".lock"):
@@ -56,7 +57,17 @@ def _make(env: Path, wanted: list[str]) -> None:
     environ["UV_NO_PROGRESS"] = "1"
     for command in (
         ["uv", "venv", "--quiet", "--clear", "--python", sys.executable, str(env)],
-        ["uv", "pip", "install", "--quiet", "--python", str(env / "bin" / "python"), *wanted],
+        # Compiled now: the projects run with PYTHONDONTWRITEBYTECODE, so never later.
+        [
+            "uv",
+            "pip",
+            "install",
+            "--quiet",
+            "--compile-bytecode",
+            "--python",
+            str(env / "bin" / "python"),
+            *wanted,
+        ],
     ):
         result = subprocess.run(command, env=environ, capture_output=True, text=True, check=False)
         assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stderr}"
