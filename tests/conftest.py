@@ -35,3 +35,30 @@ def render(copie: Any, template_dir: Path) -> Render:
         return Path(result.project_dir)
 
     return _render
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--all-combinations",
+        action="store_true",
+        help="Check every supported combination of answers, not the all-pairs subset.",
+    )
+
+
+# Test arguments that take the quality gate's combinations (tests/combinations.py): all-pairs,
+# or every supported one with --all-combinations; some only those of one framework.
+GATE_ARGUMENTS: dict[str, dict[str, Any]] = {
+    "combination": {},
+    "fastapi_combination": {"framework": "fastapi"},
+    "flask_combination": {"framework": "flask"},
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    from tests.combinations import combination_id, gate
+
+    for name, fixed in GATE_ARGUMENTS.items():
+        if name in metafunc.fixturenames:
+            everything = metafunc.config.getoption("--all-combinations")
+            chosen = gate(everything, **fixed)
+            metafunc.parametrize(name, chosen, ids=[combination_id(c) for c in chosen])

@@ -3,6 +3,7 @@
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import tomllib
 import urllib.error
@@ -11,10 +12,18 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests import shared_env
 
-def project_env(**extra: str) -> dict[str, str]:
+
+def project_env(project: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment a project's tools run in: the project's `src` (and any PYTHONPATH given)
+    on the path, which the shared environment needs and its own does not mind."""
     env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
     env.update(UV_NO_PROGRESS="1", PYTHONDONTWRITEBYTECODE="1", **extra)
+    if project is not None:
+        paths = [str(project / "src"), *filter(None, [extra.get("PYTHONPATH")])]
+        env["PYTHONPATH"] = os.pathsep.join(paths)
+        env["MYPYPATH"] = str(project / "src")
     return env
 
 
@@ -22,7 +31,7 @@ def run(project: Path, *args: str, timeout: float = 300) -> subprocess.Completed
     result = subprocess.run(
         list(args),
         cwd=project,
-        env=project_env(),
+        env=project_env(project),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -37,14 +46,27 @@ def uses_mypy(project: Path) -> bool:
     return "mypy" in pyproject.get("tool", {})
 
 
-def check_project(project: Path) -> None:
-    """The promise: the project's own tests, linter, formatter and type checker pass."""
-    run(project, "uv", "sync", "--quiet")
-    run(project, "uv", "run", "--frozen", "pytest", "-q", "-p", "no:cacheprovider")
-    run(project, "uv", "run", "--frozen", "ruff", "check", "--no-cache", ".")
-    run(project, "uv", "run", "--frozen", "ruff", "format", "--no-cache", "--check", ".")
+def check_project(project: Path, *, own_env: bool = False) -> None:
+    """The promise: the project's own tests, linter, formatter and type checker pass. Run from
+    the session's shared environment (tests/shared_env.py) with the project's `src` on the
+    path, or, with `own_env`, from the project's own `uv sync` as a user would."""
+    if own_env:
+        run(project, "uv", "sync", "--quiet")
+        tool = ["uv", "run", "--frozen"]
+    else:
+        tool = [shared_env.binary("python"), "-m"]
+    run(project, *tool, "pytest", "-q", "-p", "no:cacheprovider")
+    run(project, *tool, "ruff", "check", "--no-cache", ".")
+    run(project, *tool, "ruff", "format", "--no-cache", "--check", ".")
     if uses_mypy(project):
-        run(project, "uv", "run", "--frozen", "mypy", "--no-incremental")
+        cache = ["--no-incremental"] if own_env else ["--cache-dir", shared_env.mypy_cache()]
+        run(project, *tool, "mypy", *cache)
+
+
+def python(project: Path) -> str:
+    """The project's own environment's Python after a `uv sync`, else the shared one."""
+    own = project / ".venv" / "bin" / "python"
+    return str(own) if own.exists() else shared_env.binary("python")
 
 
 def free_port() -> int:
@@ -100,34 +122,41 @@ def running(project: Path, argv: list[str], startup: float = 60, **env: str) -> 
     added to the environment; stopped on exit, after which `Server.output` holds its output."""
     port = free_port()
     server = Server(f"http://127.0.0.1:{port}")
-    process = subprocess.Popen(
-        [str(project / ".venv" / "bin" / "python"), *argv],
-        cwd=project,
-        env=project_env(HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", **env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + startup
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"the server exited early:\n{process.communicate()[0]}")
-            try:
-                get(f"{server.base}/health", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"the server did not answer on {server.base}") from None
-                time.sleep(0.2)
-        yield server
-    finally:
-        process.terminate()
+    # Output to a file, not a pipe: nobody reads a pipe while the server runs, and a full one
+    # (64 KiB of access log) would block the server.
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        process = subprocess.Popen(
+            [python(project), *argv],
+            cwd=project,
+            env=project_env(project, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", **env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            server.output = process.communicate(timeout=15)[0]
-        except subprocess.TimeoutExpired:
-            process.kill()
-            server.output = process.communicate()[0]
+            deadline = time.monotonic() + startup
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise AssertionError(f"the server exited early:\n{log.read()}")
+                try:
+                    get(f"{server.base}/health", timeout=1)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise AssertionError(
+                            f"the server did not answer on {server.base}"
+                        ) from None
+                    time.sleep(0.2)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.seek(0)
+            server.output = log.read()
 
 
 # The production entry points, with a route that fails: for the 500 and its log. FastAPI's

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import Render
-from tests.projects import FAILING_APP, SERVE_FAILING_APP, run, running
+from tests.projects import FAILING_APP, SERVE_FAILING_APP, running
 from tests.projects import request as http_request
 
 pytestmark = pytest.mark.slow
@@ -140,8 +140,6 @@ def projects(render: Render, request: pytest.FixtureRequest) -> dict[str, Path]:
         framework: render(framework=framework, error_format=error_format, **ANSWERS)
         for framework in ("fastapi", "flask")
     }
-    for root in generated.values():
-        run(root, "uv", "sync", "--quiet")
     return generated
 
 

@@ -1,8 +1,7 @@
-"""The FastAPI starter, in an all-pairs set of its answers: each project passes its own checks;
-its production server, on 127.0.0.1, answers as promised; a browser cut off from every other
-host shows its docs and pages."""
+"""The FastAPI starter, in the quality gate's combinations (tests/combinations.py; the gate
+itself runs each project's own checks): its production server, on 127.0.0.1, answers as
+promised; a browser cut off from every other host shows its docs and pages."""
 
-import itertools
 import json
 import re
 import subprocess
@@ -13,50 +12,11 @@ from typing import Any
 import pytest
 
 from tests.browser import visit
+from tests.combinations import BASE, supported
 from tests.conftest import Render
-from tests.projects import check_project, pre_commit_run, request, running
+from tests.projects import pre_commit_run, request, running
 
 pytestmark = pytest.mark.slow
-
-VALUES: dict[str, list[Any]] = {
-    "needs_async": [False, True],
-    "docs": ["swagger", "redoc", "both", "none"],
-    "error_format": ["problem", "html", "negotiated"],
-    "pages": [False, True],
-    "team_size": ["solo", "small", "large"],
-}
-# Every pair of values of any two of these answers occurs at least once (test_fastapi_template
-# checks it): docs x error_format row by row, team_size = (row of docs + row of error_format) % 3.
-COMBINATIONS: list[dict[str, Any]] = [
-    {"needs_async": a, "docs": d, "error_format": e, "pages": p, "team_size": t}
-    for a, d, e, p, t in [
-        (False, "swagger", "problem", True, "solo"),
-        (True, "swagger", "html", False, "small"),
-        (False, "swagger", "negotiated", True, "large"),
-        (True, "redoc", "problem", True, "small"),
-        (False, "redoc", "html", False, "large"),
-        (False, "redoc", "negotiated", True, "solo"),
-        (False, "both", "problem", True, "large"),
-        (True, "both", "html", True, "solo"),
-        (False, "both", "negotiated", False, "small"),
-        (False, "none", "problem", False, "solo"),
-        (False, "none", "html", False, "small"),
-        (True, "none", "negotiated", True, "large"),
-    ]
-]
-
-
-def combination_id(answers: dict[str, Any]) -> str:
-    return "-".join(
-        [
-            "async" if answers["needs_async"] else "sync",
-            answers["docs"],
-            answers["error_format"],
-            "pages" if answers["pages"] else "nopages",
-            answers["team_size"],
-        ]
-    )
-
 
 API = {"Accept": "application/json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -227,10 +187,9 @@ def check_unhandled_error(project: Path, error_format: str) -> None:
     assert server.output.count("RuntimeError: secret detail") == 2, server.output
 
 
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=map(combination_id, COMBINATIONS))
-def test_fastapi_project(render: Render, answers: dict[str, Any]) -> None:
-    project = render(framework="fastapi", **answers)
-    check_project(project)
+def test_fastapi_project(render: Render, fastapi_combination: dict[str, Any]) -> None:
+    answers = fastapi_combination
+    project = render(**answers)
     with running(project, ["-m", "demo_app"], MAX_BODY_BYTES=str(MAX_BODY_BYTES)) as server:
         status, _, body = call(server.base, "GET", "/health")
         assert (status, json.loads(body)) == (200, {"status": "ok"})
@@ -248,13 +207,15 @@ def test_every_combination_passes_ruff(template_dir: Path, tmp_path: Path) -> No
     check and ruff format see every file (team_size changes no Python file)."""
     from copier import run_copy
 
-    shaping = {key: values for key, values in VALUES.items() if key != "team_size"}
-    for number, values in enumerate(itertools.product(*shaping.values())):
-        answers = dict(zip(shaping, values, strict=True))
+    shaping = {
+        tuple((key, value) for key, value in combination.items() if key != "team_size")
+        for combination in supported(framework="fastapi")
+    }
+    for number, answers in enumerate(sorted(shaping, key=repr)):
         run_copy(
             str(template_dir),
             str(tmp_path / f"p{number}"),
-            data={"project_name": "demo-app", "framework": "fastapi", **answers},
+            data={**BASE, **dict(answers)},
             defaults=True,
             quiet=True,
             exclude=["*.js", "*.css"],  # the vendored docs files: large, and not Python

@@ -1,8 +1,7 @@
-"""The Flask starter: every value of its choices, in an all-pairs set of projects, passes the
-project's own checks and behaves over HTTP under its production command (gunicorn)."""
+"""The Flask starter: in the quality gate's combinations (tests/combinations.py; the gate itself
+runs each project's own checks), it behaves over HTTP under its production command (gunicorn)."""
 
 import http.client
-import itertools
 import json
 import re
 import subprocess
@@ -18,9 +17,9 @@ from tests.conftest import Render
 from tests.projects import (
     FAILING_APP,
     SERVE_FAILING_APP,
-    check_project,
     pre_commit_run,
     project_env,
+    python,
     request,
     running,
 )
@@ -34,81 +33,7 @@ ITEM_OPERATIONS = ["List Items", "Create Item", "Get Item", "Delete Item"]
 # request leaves the browser); ReDoc then leaves the image out.
 REDOC_LOGO = "img-src https://cdn.redoc.ly/redoc/logo-mini.svg"
 
-CHOICES: dict[str, list[Any]] = {
-    "validation": ["pydantic", "marshmallow", "none"],
-    "docs": ["swagger", "redoc", "both", "none"],
-    "error_format": ["problem", "html", "negotiated"],
-    "needs_async": [False, True],
-    "pages": [False, True],
-    "team_size": ["solo", "small", "large"],
-}
-
-
-def allowed(answers: dict[str, Any]) -> bool:
-    """Flask's API docs are generated from the validation library's schemas."""
-    return answers["docs"] == "none" or answers["validation"] != "none"
-
-
-def project(
-    validation: str, docs: str, error_format: str, needs_async: bool, pages: bool, team: str
-) -> dict[str, Any]:
-    return {
-        "validation": validation,
-        "docs": docs,
-        "error_format": error_format,
-        "needs_async": needs_async,
-        "pages": pages,
-        "team_size": team,
-    }
-
-
-# Every pair of values of two choices is in at least one project (a test below proves it).
-PAIRWISE = [
-    project("pydantic", "both", "problem", False, False, "solo"),
-    project("pydantic", "both", "negotiated", True, True, "small"),
-    project("pydantic", "redoc", "problem", False, True, "solo"),
-    project("pydantic", "swagger", "html", False, False, "large"),
-    project("pydantic", "none", "html", False, True, "solo"),
-    project("marshmallow", "both", "html", False, True, "large"),
-    project("marshmallow", "redoc", "html", False, True, "small"),
-    project("marshmallow", "redoc", "negotiated", True, False, "large"),
-    project("marshmallow", "swagger", "negotiated", True, False, "solo"),
-    project("marshmallow", "swagger", "problem", False, True, "small"),
-    project("marshmallow", "none", "negotiated", True, False, "small"),
-    project("none", "none", "html", True, True, "solo"),
-    project("none", "none", "negotiated", False, False, "small"),
-    project("none", "none", "problem", True, True, "large"),
-]
-
-
-def project_id(answers: dict[str, Any]) -> str:
-    flags = [answers["validation"], f"docs-{answers['docs']}", answers["error_format"]]
-    flags += ["async"] if answers["needs_async"] else []
-    flags += ["pages"] if answers["pages"] else []
-    return "-".join([*flags, answers["team_size"]])
-
-
-# --- Fast: the set of projects, the questions, the files ----------------------------------------
-
-
-def test_the_projects_cover_every_allowed_pair_of_choices() -> None:
-    keys = list(CHOICES)
-    every = [
-        dict(zip(keys, values, strict=True)) for values in itertools.product(*CHOICES.values())
-    ]
-    wanted = {
-        ((a, combo[a]), (b, combo[b]))
-        for combo in every
-        if allowed(combo)
-        for a, b in itertools.combinations(keys, 2)
-    }
-    covered = {
-        ((a, answers[a]), (b, answers[b]))
-        for answers in PAIRWISE
-        for a, b in itertools.combinations(keys, 2)
-    }
-    assert wanted - covered == set()
-    assert all(allowed(answers) for answers in PAIRWISE)
+# --- Fast: the questions, the files ----------------------------------------
 
 
 def test_docs_without_a_validation_library_are_refused(copie: Any, template_dir: Path) -> None:
@@ -356,12 +281,11 @@ def check_unhandled_error(root: Path, answers: dict[str, Any], tmp_path: Path) -
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("answers", PAIRWISE, ids=[project_id(a) for a in PAIRWISE])
-def test_the_project_passes_its_checks_and_serves(
-    render: Render, answers: dict[str, Any], tmp_path: Path
+def test_the_project_serves(
+    render: Render, flask_combination: dict[str, Any], tmp_path: Path
 ) -> None:
-    root = render(framework="flask", **answers)
-    check_project(root)
+    answers = flask_combination
+    root = render(**answers)
     with running(root, ["-m", PACKAGE], SECRET_KEY=SECRET_KEY) as server:
         base = server.base
         status, headers, body = request("GET", base + "/health")
@@ -403,11 +327,10 @@ def test_the_project_passes_its_checks_and_serves(
 @pytest.mark.slow
 def test_production_refuses_to_start_without_a_secret_key(render: Render) -> None:
     root = render(framework="flask", validation="none", docs="none", team_size="solo")
-    subprocess.run(["uv", "sync", "--quiet"], cwd=root, env=project_env(), check=True)
-    env = project_env()
+    env = project_env(root)
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
-        [str(root / ".venv" / "bin" / "python"), "-m", PACKAGE],
+        [python(root), "-m", PACKAGE],
         cwd=root,
         env=env,
         capture_output=True,

@@ -1,4 +1,6 @@
-"""Generated projects pass their own checks and serve /health under their production command."""
+"""Generated projects pass their own checks and serve /health under their production command,
+in their own environment made by `uv sync` from their declared dependencies, as a user runs them
+(the quality gate runs every combination from one shared environment)."""
 
 import json
 from pathlib import Path
@@ -29,7 +31,7 @@ def test_generated_project_passes_its_checks_and_serves(
     render: Render, answers: dict[str, object]
 ) -> None:
     project = render(**answers)
-    check_project(project)
+    check_project(project, own_env=True)  # a user's `uv sync`: the declared dependencies suffice
     with serving(project, "demo_app") as base:
         status, headers, body = get(f"{base}/health")
         assert status == 200

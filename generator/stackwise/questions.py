@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 import yaml
+from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from stackwise.errors import StackwiseError
@@ -60,7 +61,7 @@ class Question:
     def render_default(self, context: dict[str, Any]) -> Any:
         default = self.default
         if isinstance(default, str):
-            default = _jinja().from_string(default).render(**context)
+            default = _template(default).render(**context)
             if self.type == "yaml":
                 return yaml.load(default, Loader=_LOADER)
         return self.coerce(default) if default is not None else ""
@@ -71,7 +72,7 @@ class Question:
             return f"{self.key}={answer} is not a choice: choose one of {', '.join(self.values)}."
         if not self.validator:
             return ""
-        rendered = _jinja().from_string(self.validator).render(**{**context, self.key: answer})
+        rendered = _template(self.validator).render(**{**context, self.key: answer})
         return rendered.strip()
 
 
@@ -79,6 +80,11 @@ class Question:
 def _jinja() -> SandboxedEnvironment:
     # The extension copier loads by default: regex_search, regex_replace, to_json, ...
     return SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+
+
+@cache
+def _template(source: str) -> Template:
+    return _jinja().from_string(source)
 
 
 def _choices(raw: Any) -> tuple[Choice, ...]:

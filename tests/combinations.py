@@ -1,0 +1,131 @@
+"""Every supported combination of the answers that shape a project, derived from copier.yml:
+the product of each dimension's choices, kept when the answers pass copier.yml's validators the
+way the CLI checks them (stackwise.answers.resolve). Nothing here lists values by hand: a new
+choice, a new dimension key or a validator that starts accepting `hybrid` changes the sets.
+
+ALL_PAIRS is a deterministic all-pairs subset (every pair of values of two dimensions that some
+supported combination holds, held by at least one member), built by greedy covering."""
+
+import itertools
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any
+
+from stackwise import questions
+from stackwise.answers import resolve
+from stackwise.errors import StackwiseError
+
+# The answers that shape a generated project: the one list of dimension keys.
+DIMENSIONS = (
+    "framework",
+    "validation",
+    "docs",
+    "error_format",
+    "needs_async",
+    "pages",
+    "team_size",
+)
+# Not a dimension, but required: every combination is rendered under this name.
+BASE = {"project_name": "demo-app"}
+
+Combination = dict[str, Any]
+Pair = tuple[tuple[str, Any], tuple[str, Any]]
+
+
+def values(key: str) -> tuple[Any, ...]:
+    question = questions.by_key()[key]
+    if question.type == "bool":
+        return (False, True)
+    assert question.values, f"{key} is a dimension but has no choices in copier.yml"
+    return question.values
+
+
+def product() -> Iterator[Combination]:
+    for chosen in itertools.product(*(values(key) for key in DIMENSIONS)):
+        yield dict(zip(DIMENSIONS, chosen, strict=True))
+
+
+def refusal(combination: Combination) -> str:
+    """The CLI's message for a combination copier.yml's validators refuse, else ""."""
+    try:
+        resolve({**BASE, **combination}, {}, None)
+    except StackwiseError as error:
+        return str(error)
+    return ""
+
+
+@cache
+def _classified() -> tuple[tuple[Combination, ...], tuple[tuple[Combination, str], ...]]:
+    supported, refused = [], []
+    for combination in product():
+        message = refusal(combination)
+        if message:
+            refused.append((combination, message))
+        else:
+            supported.append(combination)
+    return tuple(supported), tuple(refused)
+
+
+def supported(**fixed: Any) -> list[Combination]:
+    """Every supported combination, optionally those with some answers fixed."""
+    return [
+        dict(combination)
+        for combination in _classified()[0]
+        if all(combination[key] == value for key, value in fixed.items())
+    ]
+
+
+def refused() -> list[tuple[Combination, str]]:
+    """Every combination the validators refuse, with the message the CLI prints."""
+    return [(dict(combination), message) for combination, message in _classified()[1]]
+
+
+def pairs(combination: Combination) -> set[Pair]:
+    return {
+        ((first, combination[first]), (second, combination[second]))
+        for first, second in itertools.combinations(DIMENSIONS, 2)
+    }
+
+
+def allowed_pairs(combinations: Iterable[Combination]) -> set[Pair]:
+    return set().union(*(pairs(combination) for combination in combinations))
+
+
+def all_pairs(combinations: list[Combination]) -> list[Combination]:
+    """A small subset holding every pair the given combinations hold: greedily, the combination
+    that covers most pairs not yet covered (the first such, in product order)."""
+    uncovered = allowed_pairs(combinations)
+    chosen: list[Combination] = []
+    while uncovered:
+        best = max(combinations, key=lambda combination: len(pairs(combination) & uncovered))
+        chosen.append(best)
+        uncovered -= pairs(best)
+    return chosen
+
+
+@cache
+def _all_pairs() -> tuple[Combination, ...]:
+    return tuple(all_pairs(supported()))
+
+
+def gate(everything: bool = False, **fixed: Any) -> list[Combination]:
+    """The combinations the quality gate checks: all-pairs, or every one."""
+    chosen = supported() if everything else [dict(c) for c in _all_pairs()]
+    return [c for c in chosen if all(c[key] == value for key, value in fixed.items())]
+
+
+def combination_id(combination: Combination) -> str:
+    """A test id: each value, named with its key when another dimension has the same value."""
+    counts: dict[Any, int] = {}
+    for key in DIMENSIONS:
+        for value in values(key):
+            counts[value] = counts.get(value, 0) + 1
+    parts = []
+    for key in DIMENSIONS:
+        value = combination[key]
+        if isinstance(value, bool):
+            name = key.removeprefix("needs_")
+            parts.append(name if value else f"no{name}")
+        else:
+            parts.append(f"{key}_{value}" if counts[value] > 1 else str(value))
+    return "-".join(parts)

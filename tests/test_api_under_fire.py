@@ -1,0 +1,125 @@
+"""The generated APIs under fire. schemathesis runs against each API combination of the quality
+gate with the app live on 127.0.0.1 under its production command: no 500, every response as the
+schema says. The schema is the app's /openapi.json; with docs=none the app publishes none, so
+it is taken from the app in-process (plain Flask, without a validation library, has none at
+all). Then a bounded concurrent load against the production command of the default FastAPI and
+Flask projects: no failed request."""
+
+import concurrent.futures
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import combinations
+from tests.conftest import Render
+from tests.projects import project_env, python, request, running
+
+pytestmark = pytest.mark.slow
+
+CHECKS = "not_a_server_error,response_schema_conformance"
+MAX_EXAMPLES = 10
+SECRET = {"SECRET_KEY": "stackwise-under-fire"}
+REQUESTS = 2000
+CONCURRENCY = 50
+
+
+# The app's OpenAPI description, from the app object: FastAPI's openapi(), APIFlask's spec.
+PRINT_SCHEMA = """
+import json
+from demo_app.app import create_app
+
+app = create_app()
+print(json.dumps(app.spec if hasattr(type(app), "spec") else app.openapi()))
+"""
+
+
+def with_schema(everything: bool) -> list[dict[str, Any]]:
+    return [
+        c
+        for c in combinations.gate(everything)
+        if c["docs"] != "none" or c["framework"] != "flask" or c["validation"] != "none"
+    ]
+
+
+def schema_location(
+    project: Path, combination: dict[str, Any], base: str, folder: Path
+) -> list[str]:
+    if combination["docs"] != "none":
+        return [f"{base}/openapi.json"]
+    printed = subprocess.run(
+        [python(project), "-c", PRINT_SCHEMA],
+        cwd=project,
+        env=project_env(project, **SECRET),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    schema = folder / "openapi.json"
+    schema.write_text(printed.stdout)
+    assert json.loads(printed.stdout)["paths"]
+    return [str(schema), "--url", base]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "api_combination" in metafunc.fixturenames:
+        chosen = with_schema(metafunc.config.getoption("--all-combinations"))
+        ids = [combinations.combination_id(c) for c in chosen]
+        metafunc.parametrize("api_combination", chosen, ids=ids)
+
+
+def test_schemathesis_finds_nothing(
+    render: Render, api_combination: dict[str, Any], tmp_path: Path
+) -> None:
+    project = render(**api_combination)
+    with running(project, ["-m", "demo_app"], **SECRET) as server:
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "st"),
+                "run",
+                *schema_location(project, api_combination, server.base, tmp_path),
+                "--checks",
+                CHECKS,
+                "--max-examples",
+                str(MAX_EXAMPLES),
+                "--seed",
+                "1",
+                "--no-color",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "No issues found" in output, output
+    assert "Traceback" not in server.output, server.output
+
+
+def hit(base: str, number: int) -> int:
+    if number % 4 == 0:
+        body = json.dumps({"name": f"item {number}", "price": number % 100 + 1}).encode()
+        headers = {"Content-Type": "application/json"}
+        status = request("POST", f"{base}/api/items", body, headers, timeout=60)
+        return status[0] if status[0] == 201 else -status[0]
+    path = "/health" if number % 2 else "/api/items"
+    status = request("GET", base + path, timeout=60)[0]
+    return status if status == 200 else -status
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+def test_a_concurrent_load_fails_no_request(render: Render, framework: str) -> None:
+    project = render(framework=framework)  # copier.yml's defaults
+    with (
+        running(project, ["-m", "demo_app"], **SECRET) as server,
+        concurrent.futures.ThreadPoolExecutor(CONCURRENCY) as pool,
+    ):
+        statuses = list(pool.map(lambda number: hit(server.base, number), range(REQUESTS)))
+    failed = [status for status in statuses if status < 0]
+    assert failed == [], f"{len(failed)} of {REQUESTS} failed: {sorted(set(failed))}"
+    assert len(statuses) == REQUESTS
