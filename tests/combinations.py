@@ -24,6 +24,7 @@ DIMENSIONS = (
     "needs_async",
     "pages",
     "team_size",
+    "deploy",
 )
 # Not a dimension, but required: every combination is rendered under this name.
 BASE = {"project_name": "demo-app"}

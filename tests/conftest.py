@@ -51,6 +51,7 @@ GATE_ARGUMENTS: dict[str, dict[str, Any]] = {
     "combination": {},
     "fastapi_combination": {"framework": "fastapi"},
     "flask_combination": {"framework": "flask"},
+    "hybrid_combination": {"framework": "hybrid"},
 }
 
 

@@ -18,17 +18,12 @@ from tests.combinations import DIMENSIONS, Combination
 # asks (a combination is refused for the first conflict it holds). Hand-written on purpose:
 # tests below prove the validators refuse exactly these.
 CONFLICTS: list[tuple[dict[str, Any], str]] = [
-    (
-        # Until the hybrid starter lands: then this entry goes, and the two below apply.
-        {"framework": "hybrid"},
-        "framework=hybrid is not available in this version of stackwise yet: "
-        "choose fastapi or flask.",
-    ),
     *[
         (
             {"framework": framework, "validation": validation},
             f"validation={validation} does not fit framework={framework}: "
-            "FastAPI always validates with Pydantic, so choose validation=pydantic.",
+            f"{'FastAPI' if framework == 'fastapi' else 'the FastAPI app of hybrid'} always "
+            "validates with Pydantic, so choose validation=pydantic.",
         )
         for framework in ("fastapi", "hybrid")
         for validation in ("marshmallow", "none")

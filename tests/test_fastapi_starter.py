@@ -4,15 +4,12 @@ promised; a browser cut off from every other host shows its docs and pages."""
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser import visit
-from tests.combinations import BASE, supported
 from tests.conftest import Render
 from tests.projects import pre_commit_run, request, running
 
@@ -200,32 +197,6 @@ def test_fastapi_project(render: Render, fastapi_combination: dict[str, Any]) ->
         check_pages(server.base, answers)
     assert "Traceback" not in server.output, server.output
     check_unhandled_error(project, answers["error_format"])
-
-
-def test_every_combination_passes_ruff(template_dir: Path, tmp_path: Path) -> None:
-    """Every combination of the answers that shape the Python files, not only the pairs: ruff
-    check and ruff format see every file (team_size changes no Python file)."""
-    from copier import run_copy
-
-    shaping = {
-        tuple((key, value) for key, value in combination.items() if key != "team_size")
-        for combination in supported(framework="fastapi")
-    }
-    for number, answers in enumerate(sorted(shaping, key=repr)):
-        run_copy(
-            str(template_dir),
-            str(tmp_path / f"p{number}"),
-            data={**BASE, **dict(answers)},
-            defaults=True,
-            quiet=True,
-            exclude=["*.js", "*.css"],  # the vendored docs files: large, and not Python
-        )
-    ruff = [sys.executable, "-m", "ruff"]
-    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
-        result = subprocess.run(
-            [*ruff, *command], cwd=tmp_path, capture_output=True, text=True, check=False
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_pre_commit_hooks_pass(render: Render) -> None:

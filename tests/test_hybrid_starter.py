@@ -1,15 +1,12 @@
-"""The hybrid starter: the FastAPI starter with a Flask app mounted under /legacy. Each project
-of a set that holds every value of every answer passes its own checks; under its production
-command (uvicorn) on 127.0.0.1, requests reach both apps, the Flask app's links start with
-/legacy/, both apps read one settings object, /health covers both, and the errors of both
-sides come in the chosen format."""
+"""The hybrid starter: the FastAPI starter with a Flask app mounted under /legacy, in the
+quality gate's combinations (tests/combinations.py; the gate runs each project's own checks).
+Under its production command (uvicorn) on 127.0.0.1, requests reach both apps, the Flask app's
+links start with /legacy/, both apps read one settings object, /health covers both, and the
+errors of both sides come in the chosen format."""
 
 import http.client
-import itertools
 import json
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -19,7 +16,7 @@ import pytest
 
 from tests.browser import visit
 from tests.conftest import Render
-from tests.projects import check_project, running
+from tests.projects import running
 from tests.test_fastapi_starter import (
     API,
     BROWSER,
@@ -34,37 +31,7 @@ from tests.test_fastapi_starter import (
     check_secure_defaults,
 )
 
-VALUES: dict[str, list[Any]] = {
-    "needs_async": [False, True],
-    "docs": ["swagger", "redoc", "both", "none"],
-    "error_format": ["problem", "html", "negotiated"],
-    "pages": [False, True],
-    "team_size": ["solo", "small", "large"],
-}
-# Every value of every answer at least once (test_the_combinations_hold_every_value).
-COMBINATIONS: list[dict[str, Any]] = [
-    {"needs_async": a, "docs": d, "error_format": e, "pages": p, "team_size": t}
-    for a, d, e, p, t in [
-        (False, "both", "problem", False, "small"),
-        (True, "swagger", "negotiated", True, "large"),
-        (False, "none", "html", True, "solo"),
-        (True, "redoc", "html", False, "small"),
-        (False, "none", "negotiated", False, "solo"),
-    ]
-]
 APP_NAME = "Teashop (hybrid)"
-
-
-def combination_id(answers: dict[str, Any]) -> str:
-    return "-".join(
-        [
-            "async" if answers["needs_async"] else "sync",
-            answers["docs"],
-            answers["error_format"],
-            "pages" if answers["pages"] else "nopages",
-            answers["team_size"],
-        ]
-    )
 
 
 # The production entry point, with a route that fails on each side, and a Flask /health that
@@ -226,10 +193,9 @@ def check_failures(project: Path, error_format: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=map(combination_id, COMBINATIONS))
-def test_hybrid_project(render: Render, answers: dict[str, Any]) -> None:
-    project = render(framework="hybrid", **answers)
-    check_project(project)
+def test_hybrid_project(render: Render, hybrid_combination: dict[str, Any]) -> None:
+    answers = hybrid_combination
+    project = render(**answers)
     environment = {"MAX_BODY_BYTES": str(MAX_BODY_BYTES), "APP_NAME": APP_NAME}
     with running(project, ["-m", "demo_app"], **environment) as server:
         check_both_apps_answer(server.base)
@@ -247,14 +213,9 @@ def test_hybrid_project(render: Render, answers: dict[str, Any]) -> None:
     check_failures(project, answers["error_format"])
 
 
-def test_the_combinations_hold_every_value() -> None:
-    for key, values in VALUES.items():
-        assert {answers[key] for answers in COMBINATIONS} == set(values), key
-
-
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=map(combination_id, COMBINATIONS))
-def test_files_follow_the_answers(render: Render, answers: dict[str, Any]) -> None:
-    project = render(framework="hybrid", **answers)
+def test_files_follow_the_answers(render: Render, hybrid_combination: dict[str, Any]) -> None:
+    answers = hybrid_combination
+    project = render(**answers)
     package = project / "src" / "demo_app"
     legacy = package / "legacy"
     templated = answers["pages"] or answers["error_format"] != "problem"
@@ -272,9 +233,11 @@ def test_files_follow_the_answers(render: Render, answers: dict[str, Any]) -> No
     assert not (package / "views").exists()
     assert not (package / "security.py").exists()
     assert (project / "tests" / "test_legacy.py").is_file()
-    assert (project / "Dockerfile").is_file()
-    assert (project / ".dockerignore").is_file()
-    assert 'CMD ["python", "-m", "demo_app"]' in (project / "Dockerfile").read_text()
+    containers = answers["deploy"] != "none"
+    assert (project / "Dockerfile").is_file() == containers
+    assert (project / ".dockerignore").is_file() == containers
+    if containers:
+        assert 'CMD ["python", "-m", "demo_app"]' in (project / "Dockerfile").read_text()
 
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     names = {re.split(r"[<>=\[]", dep)[0] for dep in pyproject["project"]["dependencies"]}
@@ -298,27 +261,3 @@ def test_hybrid_refuses_other_validation(copie: Any, template_dir: Path) -> None
         )
         assert result.exit_code != 0
         assert "the FastAPI app of hybrid always validates with Pydantic" in str(result.exception)
-
-
-@pytest.mark.slow
-def test_every_combination_passes_ruff(template_dir: Path, tmp_path: Path) -> None:
-    """Every combination of the answers that shape the Python files, not only the set above."""
-    from copier import run_copy
-
-    shaping = {key: values for key, values in VALUES.items() if key != "team_size"}
-    for number, values in enumerate(itertools.product(*shaping.values())):
-        answers = dict(zip(shaping, values, strict=True))
-        run_copy(
-            str(template_dir),
-            str(tmp_path / f"p{number}"),
-            data={"project_name": "demo-app", "framework": "hybrid", **answers},
-            defaults=True,
-            quiet=True,
-            exclude=["*.js", "*.css"],  # the vendored docs files: large, and not Python
-        )
-    ruff = [sys.executable, "-m", "ruff"]
-    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
-        result = subprocess.run(
-            [*ruff, *command], cwd=tmp_path, capture_output=True, text=True, check=False
-        )
-        assert result.returncode == 0, result.stdout + result.stderr

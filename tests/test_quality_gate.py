@@ -7,6 +7,8 @@ pass; its production command starts and `/health` answers 200."""
 
 import json
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import pytest
 import yaml
 
 from stackwise import questions
+from tests import combinations
 from tests.conftest import Render
 from tests.projects import check_project, get, serving
 
@@ -48,7 +51,7 @@ def check_rendered(project: Path) -> None:
         elif path.suffix == ".toml":
             tomllib.loads(text)
         elif path.suffix in (".yml", ".yaml"):
-            yaml.safe_load(text)
+            list(yaml.safe_load_all(text))
     assert (project / "pyproject.toml").is_file()
 
 
@@ -61,7 +64,39 @@ def test_the_project_passes_its_checks_and_serves(
     check_project(project)
     with serving(project, "demo_app") as base:
         status, _, body = get(f"{base}/health")
-        assert (status, json.loads(body)) == (200, {"status": "ok"})
+        assert (status, json.loads(body)["status"]) == (200, "ok")
+
+
+# The answers that change no Python file (nor ruff's settings): left at their defaults below.
+NOT_IN_PYTHON = ("team_size", "deploy")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("framework", combinations.values("framework"))
+def test_every_combination_passes_ruff(template_dir: Path, tmp_path: Path, framework: str) -> None:
+    """Every supported combination, not only the all-pairs set: ruff check and ruff format see
+    every variant of every Python file."""
+    from copier import run_copy
+
+    shaping = {
+        tuple((key, value) for key, value in combination.items() if key not in NOT_IN_PYTHON)
+        for combination in combinations.supported(framework=framework)
+    }
+    for number, answers in enumerate(sorted(shaping, key=repr)):
+        run_copy(
+            str(template_dir),
+            str(tmp_path / f"p{number}"),
+            data={**combinations.BASE, **dict(answers)},
+            defaults=True,
+            quiet=True,
+            exclude=["*.js", "*.css"],  # the vendored docs files: large, and not Python
+        )
+    ruff = [sys.executable, "-m", "ruff"]
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        result = subprocess.run(
+            [*ruff, *command], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
