@@ -65,6 +65,10 @@ def gunicorn_argv() -> list[str]:
         os.environ.get("LOG_LEVEL", "info"),
         "--access-logfile",
         "-",
+        "--graceful-timeout",
+        os.environ.get("GRACEFUL_TIMEOUT", "20"),
+        "--forwarded-allow-ips",
+        os.environ.get("FORWARDED_ALLOW_IPS", ""),
         "--no-control-socket",
         "bare_flask:app",
     ]
