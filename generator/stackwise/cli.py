@@ -13,7 +13,7 @@ from stackwise import __version__
 from stackwise.errors import StackwiseError
 
 app = typer.Typer(
-    help="Answer a few questions, get a ready Flask or FastAPI project.",
+    help="Answer a few questions, get a ready FastAPI, Flask or hybrid project.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -97,7 +97,7 @@ def _main(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Answer a few questions, get a ready Flask or FastAPI project."""
+    """Answer a few questions, get a ready FastAPI, Flask or hybrid project."""
 
 
 @app.command()
@@ -148,7 +148,10 @@ def new(
     ] = None,
     data: Annotated[
         list[str] | None,
-        typer.Option(help="An answer as KEY=VALUE (repeatable), keys as in .copier-answers.yml."),
+        typer.Option(
+            metavar="KEY=VALUE",
+            help="An answer as KEY=VALUE (repeatable), keys as in .copier-answers.yml.",
+        ),
     ] = None,
     data_file: Annotated[
         Path | None,
@@ -212,7 +215,9 @@ def update(
     ] = Path("."),
     data: Annotated[
         list[str] | None,
-        typer.Option(help="Change an answer: KEY=VALUE (repeatable), keys as in new --data."),
+        typer.Option(
+            metavar="KEY=VALUE", help="Change an answer (repeatable), keys as in new --data."
+        ),
     ] = None,
     from_: FromClone = None,
     vcs_ref: VcsRef = None,
