@@ -5,7 +5,8 @@ the input checked by hand, and nothing else (no APIFlask, no error handlers, no 
 
 `python bare_flask.py` execs gunicorn with the options of the starter's production command
 (`python -m <package>`, `__main__.py`): one sync worker per WEB_CONCURRENCY, log level info, the
-access log on stdout, no control socket. benchmarks/run.py checks that they still agree.
+access log on stdout, the same graceful-shutdown timeout, forwarded headers trusted from no
+proxy, no control socket. benchmarks/run.py checks that they still agree.
 """
 
 import math
@@ -65,6 +66,11 @@ def gunicorn_argv() -> list[str]:
         os.environ.get("LOG_LEVEL", "info"),
         "--access-logfile",
         "-",
+        "--graceful-timeout",
+        "20",
+        # As the starter with FORWARDED_ALLOW_IPS unset: X-Forwarded-* trusted from no proxy.
+        "--forwarded-allow-ips",
+        "",
         "--no-control-socket",
         "bare_flask:app",
     ]
