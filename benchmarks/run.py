@@ -24,6 +24,7 @@ in the same run, the two sides alternating (ABAB...), so that a busy machine slo
 """
 
 import argparse
+import ast
 import importlib.metadata
 import json
 import os
@@ -440,6 +441,30 @@ def check_same_gunicorn_options(starter: Server, bare: Server) -> None:
         )
 
 
+def check_same_uvicorn_options(project: Path, package: str) -> None:
+    """The bare FastAPI app is served with the starter's uvicorn options: every keyword the
+    starter's `__main__.py` passes to `uvicorn.run` (its log config, proxy and shutdown
+    settings...) must be passed by the bare one's too (`factory` aside: the bare app is no
+    factory)."""
+
+    def keywords(source: Path) -> set[str]:
+        return {
+            keyword.arg
+            for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "uvicorn.run"
+            for keyword in node.keywords
+            if keyword.arg and keyword.arg != "factory"
+        }
+
+    starter = keywords(project / "src" / package / "__main__.py")
+    bare = keywords(BARE_APPS["fastapi"])
+    if not starter or starter != bare:
+        raise SystemExit(
+            "error: benchmarks/bare/bare_fastapi.py no longer runs uvicorn as the starter does:\n"
+            f"  starter: {sorted(starter)}\n  bare:    {sorted(bare)}"
+        )
+
+
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -521,6 +546,7 @@ def measure_apps(profile: Profile, versions: dict[str, str]) -> list[Server]:
         for server in servers:
             wait_until_up(server)
         check_same_gunicorn_options(*(s for s in servers if s.framework == "flask"))
+        check_same_uvicorn_options(*projects["fastapi"])
         progress("apps: servers up; 100 items into each, every endpoint checked")
         for server in servers:
             seed_and_check(server)

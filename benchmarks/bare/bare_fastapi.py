@@ -5,11 +5,14 @@ no dependency injection).
     HOST=127.0.0.1 PORT=8001 .venv/bin/python benchmarks/bare/bare_fastapi.py
 
 It is served by uvicorn, one process, with the options of the starter's production command
-(`python -m <package>`, `__main__.py`) at their defaults: log level info (access log on), no
-`Server` header, forwarded headers not trusted.
+(`python -m <package>`, `__main__.py`) at their defaults: the same logging configuration
+(uvicorn's, every logger on stdout; log level info, so the access log is on), no `Server`
+header, forwarded headers not trusted, the same graceful-shutdown timeout.
 """
 
+import copy
 import os
+from typing import Any
 
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
@@ -45,6 +48,16 @@ def create_item(new: ItemIn) -> Item:
     return item
 
 
+def log_config() -> dict[str, Any]:
+    """The starter's (`__main__.py`): uvicorn's logging, all of it on stdout."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["handlers"]["default"]["stream"] = "ext://sys.stdout"
+    config["root"] = {"handlers": ["default"], "level": "INFO"}
+    return config
+
+
 if __name__ == "__main__":
     import uvicorn
 
@@ -54,7 +67,9 @@ if __name__ == "__main__":
         port=int(os.environ.get("PORT", "8000")),
         workers=int(os.environ.get("WEB_CONCURRENCY", "1")),
         log_level=os.environ.get("LOG_LEVEL", "info"),
+        log_config=log_config(),
         proxy_headers=False,
         forwarded_allow_ips=None,
+        timeout_graceful_shutdown=20,
         server_header=False,
     )

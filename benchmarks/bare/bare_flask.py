@@ -5,7 +5,8 @@ the input checked by hand, and nothing else (no APIFlask, no error handlers, no 
 
 `python bare_flask.py` execs gunicorn with the options of the starter's production command
 (`python -m <package>`, `__main__.py`): one sync worker per WEB_CONCURRENCY, log level info, the
-access log on stdout, no control socket. benchmarks/run.py checks that they still agree.
+access log on stdout, the same graceful-shutdown timeout, forwarded headers trusted from no
+proxy, no control socket. benchmarks/run.py checks that they still agree.
 """
 
 import math
@@ -66,9 +67,10 @@ def gunicorn_argv() -> list[str]:
         "--access-logfile",
         "-",
         "--graceful-timeout",
-        os.environ.get("GRACEFUL_TIMEOUT", "20"),
+        "20",
+        # As the starter with FORWARDED_ALLOW_IPS unset: X-Forwarded-* trusted from no proxy.
         "--forwarded-allow-ips",
-        os.environ.get("FORWARDED_ALLOW_IPS", ""),
+        "",
         "--no-control-socket",
         "bare_flask:app",
     ]
