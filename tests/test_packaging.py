@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from stackwise import __version__
-from tests.conftest import ROOT
-from tests.projects import project_env
+from tests.support.projects import project_env
+from tests.support.template import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import typer.main
 
 from stackwise import questions
 from stackwise.cli import FLAG_KEYS, app
-from tests.conftest import ROOT
+from tests.support.template import ROOT
 
 
 def new_command_options() -> dict[str, object]:
