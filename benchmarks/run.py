@@ -3,8 +3,9 @@
     python benchmarks/run.py            # the full run (about 10 minutes)
     python benchmarks/run.py --quick    # a short run (under a minute), less precise
 
-Run it with the Python of the environment stackwise is installed in: the `stackwise` and `copier`
-commands beside it are measured. It needs `wrk` (Debian: `apt-get install wrk`) and uv.
+Run it with the Python of an environment holding stackwise and its dev group (scripts/test makes
+.venv-test): the `stackwise` and `copier` commands beside it are measured, and it shares the tests'
+helpers (tests/support). It needs `wrk` (Debian: `apt-get install wrk`) and uv.
 It prints the figures as markdown tables and writes them to benchmarks/results.json.
 
 Every figure is a median of several runs, and every comparison a ratio of two medians measured
@@ -32,22 +33,28 @@ import platform
 import re
 import resource
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+import pexpect
+
+# The helpers the tests use (tests/support), from this checkout.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.cli import spawn
+from tests.support.http_client import request
+from tests.support.projects import project_env
+from tests.support.servers import ServerError, running
+from tests.support.template import ROOT, copy_template
+
 HERE = ROOT / "benchmarks"
 BARE = HERE / "bare"
 INVALID_ITEM_LUA = HERE / "invalid_item.lua"
@@ -146,17 +153,8 @@ def alternated(
 
 def first_prompt_ms(cwd: Path) -> dict[str, float]:
     """`stackwise new` in a pseudo-terminal, from the start until its first question shows."""
-    import pexpect
-
     start = time.perf_counter()
-    child = pexpect.spawn(
-        str(BIN / "stackwise"),
-        ["new", "prompted", "--no-git"],
-        cwd=str(cwd),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(50, 160),
-    )
+    child = spawn(cwd, "new", "prompted", "--no-git", timeout=60)
     try:
         child.expect("What are you building?")
         ms = (time.perf_counter() - start) * 1000
@@ -171,12 +169,7 @@ def measure_generator(profile: Profile) -> dict[str, Any]:
     stackwise, copier = str(BIN / "stackwise"), str(BIN / "copier")
     with tempfile.TemporaryDirectory(prefix="stackwise-bench-") as tmp:
         work = Path(tmp)
-        template = work / "template-copy"
-        template.mkdir()
-        shutil.copy2(ROOT / "copier.yml", template / "copier.yml")
-        shutil.copytree(
-            ROOT / "template", template / "template", ignore=shutil.ignore_patterns("__pycache__")
-        )
+        template = copy_template(work / "template-copy")
 
         def clean() -> None:
             shutil.rmtree(work / "out", ignore_errors=True)
@@ -232,12 +225,6 @@ def measure_generator(profile: Profile) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 # 2. The generated apps
 # ---------------------------------------------------------------------------------------------
-
-
-def project_env(**extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
-    env.update(UV_NO_PROGRESS="1", PYTHONDONTWRITEBYTECODE="1", **extra)
-    return env
 
 
 def uv() -> str:
@@ -323,20 +310,12 @@ def versions_in(project: Path, packages: list[str]) -> dict[str, str]:
     return dict(json.loads(result.stdout))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def request(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+def send(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    """A GET, or with a body a JSON POST: the status and the JSON answer."""
+    method, data = ("GET", None) if body is None else ("POST", json.dumps(body).encode())
+    headers = {"Content-Type": "application/json"}
+    status, _, answer = request(method, url, data, headers, timeout=10)
+    return status, json.loads(answer or b"null")
 
 
 @dataclass
@@ -345,7 +324,6 @@ class Server:
     variant: str  # "starter" or "bare"
     process: subprocess.Popen[bytes]
     base: str
-    log: Path
     samples: dict[str, list[dict[str, float]]] = field(default_factory=dict)
 
     @property
@@ -354,72 +332,34 @@ class Server:
 
 
 def start_server(
-    stack: ExitStack, framework: str, variant: str, project: Path, package: str, logs: Path
+    stack: ExitStack, framework: str, variant: str, project: Path, package: str
 ) -> Server:
     """The starter's production command, or the bare app under the same server, on 127.0.0.1
-    and a free port, with one worker; stopped when `stack` closes."""
-    port = free_port()
-    python = str(project / ".venv" / "bin" / "python")
-    command = (
-        [python, "-m", package] if variant == "starter" else [python, str(BARE_APPS[framework])]
-    )
-    log = logs / f"{framework}-{variant}.log"
-    # The access log goes to stdout, as in production; it is dropped, for both alike.
-    with log.open("wb") as stderr:
-        process = subprocess.Popen(
-            command,
-            cwd=project,
-            # A Flask starter refuses to start without a SECRET_KEY.
-            env=project_env(
-                HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", SECRET_KEY="benchmark"
-            ),
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            start_new_session=True,
+    and a free port, with one worker, once it answers; stopped when `stack` closes. Its stdout,
+    the access log as in production, is dropped, for both alike."""
+    argv = ["-m", package] if variant == "starter" else [str(BARE_APPS[framework])]
+    try:
+        # A Flask starter refuses to start without a SECRET_KEY.
+        server = stack.enter_context(
+            running(project, argv, keep_stdout=False, SECRET_KEY="benchmark")
         )
-    stack.callback(stop, process)
-    return Server(framework, variant, process, f"http://127.0.0.1:{port}", log)
-
-
-def wait_until_up(server: Server, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise SystemExit(
-                f"error: the {server.label} server exited ({server.process.returncode}):\n"
-                + server.log.read_text(errors="replace")
-            )
-        try:
-            if request(server.base + "/health")[0] == 200:
-                return
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"error: the {server.label} server did not answer /health in {timeout} s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # the session this script started
-            process.wait()
+    except ServerError as error:
+        raise SystemExit(f"error: the {framework} {variant} server: {error}") from None
+    return Server(framework, variant, server.process, server.base)
 
 
 def seed_and_check(server: Server) -> None:
     """100 items through POST, and every endpoint answering as the benchmark expects."""
     for number in range(SEED_ITEMS):
-        status, item = request(
+        status, item = send(
             server.base + "/api/items", {"name": f"item {number}", "price": number + 0.5}
         )
         if status != 201 or not {"id", "name", "price"} <= set(item or {}):
             raise SystemExit(f"error: {server.label}: POST /api/items gave {status} {item}")
-    status, items = request(server.base + "/api/items")
+    status, items = send(server.base + "/api/items")
     if status != 200 or not isinstance(items, list) or len(items) != SEED_ITEMS:
         raise SystemExit(f"error: {server.label}: GET /api/items gave {status}, not 100 items")
-    status, _ = request(server.base + "/api/items", {"name": "", "price": -1})
+    status, _ = send(server.base + "/api/items", {"name": "", "price": -1})
     if status != 422:
         raise SystemExit(f"error: {server.label}: an invalid POST /api/items gave {status}")
 
@@ -540,11 +480,9 @@ def measure_apps(profile: Profile, versions: dict[str, str]) -> list[Server]:
             }[framework]
             versions.update(versions_in(project, packages))
             servers += [
-                start_server(stack, framework, variant, project, package, work)
+                start_server(stack, framework, variant, project, package)
                 for variant in ("starter", "bare")
             ]
-        for server in servers:
-            wait_until_up(server)
         check_same_gunicorn_options(*(s for s in servers if s.framework == "flask"))
         check_same_uvicorn_options(*projects["fastapi"])
         progress("apps: servers up; 100 items into each, every endpoint checked")

@@ -1,26 +1,15 @@
-import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.template import Render, copy_template
 
 
 @pytest.fixture(scope="session")
 def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """copier.yml and template/ as a plain folder: renders the working tree, and faster than the
-    git clone pytest-copie makes of a repository."""
-    folder = tmp_path_factory.mktemp("template")
-    shutil.copy2(ROOT / "copier.yml", folder / "copier.yml")
-    shutil.copytree(
-        ROOT / "template", folder / "template", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    return folder
-
-
-Render = Callable[..., Path]
+    """The template as a plain folder (tests/support/template.py), once a session."""
+    return copy_template(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture
@@ -45,18 +34,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-# Test arguments that take the quality gate's combinations (tests/combinations.py): all-pairs,
-# or every supported one with --all-combinations; some only those of one framework.
-GATE_ARGUMENTS: dict[str, dict[str, Any]] = {
-    "combination": {},
-    "fastapi_combination": {"framework": "fastapi"},
-    "flask_combination": {"framework": "flask"},
-    "hybrid_combination": {"framework": "hybrid"},
-}
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    from tests.combinations import combination_id, gate
+    """The arguments named in GATE_ARGUMENTS take the quality gate's combinations."""
+    from tests.support.combinations import GATE_ARGUMENTS, combination_id, gate
 
     for name, fixed in GATE_ARGUMENTS.items():
         if name in metafunc.fixturenames:

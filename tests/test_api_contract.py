@@ -6,18 +6,18 @@ content types, problem documents and error pages, each under its production comm
 Known difference, normalised here: Flask answers HEAD and OPTIONS on every route by itself, so
 its `Allow` header lists them beside FastAPI's methods."""
 
-import http.client
 import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import Render
-from tests.projects import FAILING_APP, SERVE_FAILING_APP, running
-from tests.projects import request as http_request
+from tests.support.apps import FAILING_APP, serve_script
+from tests.support.http_client import BROWSER_ACCEPT, post_chunked
+from tests.support.http_client import request as http_request
+from tests.support.servers import running
+from tests.support.template import Render
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ ANSWERS = {
 }
 MAX_BODY_BYTES = 1024
 ENVIRONMENT = {"SECRET_KEY": "stackwise-contract-test", "MAX_BODY_BYTES": str(MAX_BODY_BYTES)}
-BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+BROWSER = BROWSER_ACCEPT
 API = "application/json"
 JSON = {"Content-Type": "application/json"}
 TOO_LARGE = json.dumps({"name": "x", "price": 1, "padding": "x" * MAX_BODY_BYTES}).encode()
@@ -81,16 +81,8 @@ def send(base: str, method: str, path: str, body: Any, accept: str) -> dict[str,
 
 def send_chunked(base: str, accept: str) -> dict[str, Any]:
     """A body too large, in chunks: no Content-Length tells the app up front."""
-    url = urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
-    try:
-        chunks = iter([b'{"name": "', b"x" * MAX_BODY_BYTES, b'", "price": 1}'])
-        connection.request("POST", "/api/items", chunks, {**JSON, "Accept": accept})
-        response = connection.getresponse()
-        headers = {name.lower(): value for name, value in response.getheaders()}
-        return answer((response.status, headers, response.read()))
-    finally:
-        connection.close()
+    chunks = [b'{"name": "', b"x" * MAX_BODY_BYTES, b'", "price": 1}']
+    return answer(post_chunked(base + "/api/items", chunks, {**JSON, "Accept": accept}))
 
 
 def answer(response: tuple[int, dict[str, str], bytes]) -> dict[str, Any]:
@@ -163,7 +155,7 @@ def test_fastapi_and_flask_answer_alike(
     (tmp_path / "failing_app.py").write_text(FAILING_APP)
     failures: dict[str, list[dict[str, Any]]] = {}
     for framework, root in projects.items():
-        argv = ["-c", SERVE_FAILING_APP[framework]]
+        argv = ["-c", serve_script(framework, "failing_app")]
         with running(root, argv, PYTHONPATH=str(tmp_path), **ENVIRONMENT) as server:
             failures[framework] = [
                 send(server.base, "GET", "/boom", None, accept) for accept in (API, BROWSER)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.template import ROOT
 
 GENERATOR_FIGURES = (
     "python_ms",

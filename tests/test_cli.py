@@ -10,7 +10,7 @@ import yaml
 
 from stackwise import __version__, render
 from stackwise.cli import app
-from tests.cli_runner import invoke
+from tests.support.cli import invoke
 
 STACKWISE = [sys.executable, "-m", "stackwise"]
 

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from stackwise import questions
 from stackwise.cli import app
-from tests import combinations
-from tests.combinations import DIMENSIONS, Combination
+from tests.support import combinations
+from tests.support.combinations import DIMENSIONS, Combination
 
 # Every conflict between two answers, with the fix the message names, in the order copier.yml
 # asks (a combination is refused for the first conflict it holds). Hand-written on purpose:

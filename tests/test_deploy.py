@@ -19,7 +19,10 @@ import pytest
 import yaml
 
 from stackwise import questions
-from tests.projects import free_port, get, project_env, run
+from tests.support.apps import serve_script
+from tests.support.http_client import get
+from tests.support.projects import project_env, run
+from tests.support.servers import free_port
 
 TOOLS = Path(sys.executable).parent
 # The Kubernetes minor versions supported upstream in November 2026, newest last; each one's
@@ -256,30 +259,6 @@ def create_app():
 
     return app
 """
-# The production entry point (`main`), with the slow app in place of the real one.
-SERVE_SLOW_APP = {
-    "fastapi": """
-import demo_app.app
-import slow_app
-from demo_app.__main__ import main
-
-demo_app.app.create_app = slow_app.create_app
-main()
-""",
-    "flask": """
-import demo_app.__main__ as production
-
-real_argv = production.gunicorn_argv
-
-
-def gunicorn_argv(settings):
-    return [*real_argv(settings)[:-1], "slow_app:create_app()"]
-
-
-production.gunicorn_argv = gunicorn_argv
-production.main()
-""",
-}
 # What the server logs once it has taken SIGTERM, a request still in flight.
 STOPPING = {"fastapi": "Waiting for connections to close", "flask": "Handling signal: term"}
 
@@ -334,7 +313,7 @@ def slow_server(
     )
     run(project, "uv", "sync", "--quiet")
     (project / "slow_app.py").write_text(SLOW_APP)
-    (project / "serve_slow.py").write_text(SERVE_SLOW_APP[framework])
+    (project / "serve_slow.py").write_text(serve_script(framework, "slow_app"))
     port = free_port()
     process = subprocess.Popen(
         [str(project / ".venv" / "bin" / "python"), "serve_slow.py"],

@@ -1,37 +1,27 @@
-"""The Flask starter: in the quality gate's combinations (tests/combinations.py; the gate itself
-runs each project's own checks), it behaves over HTTP under its production command (gunicorn)."""
+"""The Flask starter: in the quality gate's combinations (tests/support/combinations.py; the gate
+itself runs each project's own checks), it behaves over HTTP under its production command
+(gunicorn)."""
 
-import http.client
 import json
 import re
 import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import visit
-from tests.conftest import Render
-from tests.projects import (
-    FAILING_APP,
-    SERVE_FAILING_APP,
-    pre_commit_run,
-    project_env,
-    python,
-    request,
-    running,
-)
+from tests.support.apps import FAILING_APP, serve_script
+from tests.support.browser import ITEM_OPERATIONS, REDOC_LOGO, visit_offline
+from tests.support.http_client import BROWSER_ACCEPT, post_chunked, request
+from tests.support.projects import pre_commit_run, project_env, python
+from tests.support.servers import running
+from tests.support.template import Render
 
 PACKAGE = "demo_app"
 SECRET_KEY = "stackwise-test-secret"
-BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+BROWSER = BROWSER_ACCEPT
 PROBLEM_JSON = "application/problem+json"
-ITEM_OPERATIONS = ["List Items", "Create Item", "Get Item", "Delete Item"]
-# ReDoc 2's menu shows Redocly's logo from its CDN: the docs page's policy blocks it (and no
-# request leaves the browser); ReDoc then leaves the image out.
-REDOC_LOGO = "img-src https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 # --- Fast: the questions, the files ----------------------------------------
 
@@ -146,19 +136,9 @@ def post_json(base: str, path: str, body: Any, accept: str = "application/json")
 
 def send_chunked(base: str, path: str, size: int) -> tuple[int, dict[str, str], bytes]:
     """POST a JSON body of about `size` bytes in chunks, without a Content-Length."""
-    url = urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
     chunk = b"x" * 65536
     parts = [b'{"name": "', *([chunk] * (size // len(chunk) + 1)), b'", "price": 1}']
-    try:
-        connection.request(
-            "POST", path, body=iter(parts), headers={"Content-Type": "application/json"}
-        )
-        response = connection.getresponse()
-        headers = {name.lower(): value for name, value in response.getheaders()}
-        return response.status, headers, response.read()
-    finally:
-        connection.close()
+    return post_chunked(base + path, parts, {"Content-Type": "application/json"})
 
 
 def error_kind(answers: dict[str, Any], accept: str) -> str:
@@ -239,10 +219,8 @@ def check_docs(base: str, docs: str) -> None:
             asset = request("GET", base + url)
             assert asset[0] == 200, url
             assert asset[2], url
-        shown = visit(base + path, ITEM_OPERATIONS)
-        assert shown.outside_requests == []
-        allowed = {REDOC_LOGO} if path == "/redoc" else set()
-        assert set(shown.csp_violations) <= allowed, shown.csp_violations
+        allowed = frozenset({REDOC_LOGO} if path == "/redoc" else ())
+        visit_offline(base + path, ITEM_OPERATIONS, allowed)
     if docs != "none":
         spec = json.loads(request("GET", base + "/openapi.json")[2])
         assert {"/api/items", "/api/items/{item_id}"} <= set(spec["paths"])
@@ -255,21 +233,16 @@ def check_pages(base: str, answers: dict[str, Any]) -> None:
         assert status == 200
         assert headers["content-type"] == "text/html; charset=utf-8"
         assert b"Kettle &lt;b&gt;" in body
-        shown = visit(base + "/", ["Kettle <b>", "30.00"])
-        assert shown.outside_requests == []
-        assert shown.csp_violations == []
+        visit_offline(base + "/", ["Kettle <b>", "30.00"])
     if answers["error_format"] != "problem":
-        shown = visit(base + "/no-such-page", ["404 Not Found"])
-        assert shown.outside_requests == []
-        assert shown.csp_violations == []
+        visit_offline(base + "/no-such-page", ["404 Not Found"])
 
 
 def check_unhandled_error(root: Path, answers: dict[str, Any], tmp_path: Path) -> None:
     (tmp_path / "failing_app.py").write_text(FAILING_APP)
     accepts = [BROWSER, "application/json"]
-    with running(
-        root, ["-c", SERVE_FAILING_APP["flask"]], SECRET_KEY=SECRET_KEY, PYTHONPATH=str(tmp_path)
-    ) as server:
+    argv = ["-c", serve_script("flask", "failing_app")]
+    with running(root, argv, SECRET_KEY=SECRET_KEY, PYTHONPATH=str(tmp_path)) as server:
         for accept in accepts:
             response = request("GET", server.base + "/boom", None, {"Accept": accept})
             assert_error(response, 500, error_kind(answers, accept), "/boom")

@@ -1,23 +1,20 @@
 """The hybrid starter: the FastAPI starter with a Flask app mounted under /legacy, in the
-quality gate's combinations (tests/combinations.py; the gate runs each project's own checks).
-Under its production command (uvicorn) on 127.0.0.1, requests reach both apps, the Flask app's
-links start with /legacy/, both apps read one settings object, /health covers both, and the
+quality gate's combinations (tests/support/combinations.py; the gate runs each project's own
+checks). Under its production command (uvicorn) on 127.0.0.1, requests reach both apps, the Flask
+app's links start with /legacy/, both apps read one settings object, /health covers both, and the
 errors of both sides come in the chosen format."""
 
-import http.client
 import json
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import visit
-from tests.conftest import Render
-from tests.projects import running
-from tests.test_fastapi_starter import (
+from tests.support.apps import FAILING_APP, serve_script
+from tests.support.browser import visit_offline
+from tests.support.fastapi_checks import (
     API,
     BROWSER,
     JSON_BODY,
@@ -30,26 +27,21 @@ from tests.test_fastapi_starter import (
     check_pages,
     check_secure_defaults,
 )
+from tests.support.http_client import post_chunked
+from tests.support.servers import running
+from tests.support.template import Render
 
 APP_NAME = "Teashop (hybrid)"
 
 
-# The production entry point, with a route that fails on each side, and a Flask /health that
-# fails: for the 500s, their logs, and /health's 503.
-FAILING_APP = """
-import demo_app.app as app_module
-from demo_app.__main__ import main
-
-make_app = app_module.create_app
+# The FastAPI app's failing route (FAILING_APP, imported as failing_app), with one on the Flask
+# side and a Flask /health that fails: for the 500s, their logs, and /health's 503.
+FAILING_HYBRID_APP = """
+from failing_app import create_app as make_app
 
 
 def create_app():
     app = make_app()
-
-    @app.get("/boom")
-    def boom():
-        raise RuntimeError("secret detail")
-
     legacy = app.state.legacy_app
 
     @legacy.get("/boom")
@@ -58,24 +50,7 @@ def create_app():
 
     legacy.view_functions["legacy.health"] = lambda: ({"status": "down"}, 500)
     return app
-
-
-app_module.create_app = create_app
-main()
 """
-
-
-def post_chunked(base: str, path: str, chunks: list[bytes], accept: str) -> tuple[int, Any, bytes]:
-    """A POST whose body is sent in chunks: no Content-Length tells the app its size."""
-    url = urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
-    try:
-        connection.request("POST", path, iter(chunks), {**JSON_BODY, "Accept": accept})
-        response = connection.getresponse()
-        headers = {name.lower(): value for name, value in response.getheaders()}
-        return response.status, headers, response.read()
-    finally:
-        connection.close()
 
 
 def check_both_apps_answer(base: str) -> None:
@@ -94,7 +69,7 @@ def check_both_apps_answer(base: str) -> None:
     status, _, body = call(base, "POST", "/legacy/greetings", {"name": "Thé 🫖"})
     assert (status, json.loads(body)) == (200, {"greeting": "Hello, Thé 🫖!"})
     status, _, body = post_chunked(
-        base, "/legacy/greetings", [b'{"name":', b' "Ada"}'], API["Accept"]
+        base + "/legacy/greetings", [b'{"name":', b' "Ada"}'], {**JSON_BODY, **API}
     )
     assert (status, json.loads(body)) == (200, {"greeting": "Hello, Ada!"})
 
@@ -131,7 +106,7 @@ def check_legacy_errors(base: str, error_format: str) -> None:
         response = call(base, "POST", "/legacy/greetings", large, accept)
         check_error(response, 413, error_format, html)
         chunks = [b'{"name": "', b"x" * MAX_BODY_BYTES, b'"}']
-        response = post_chunked(base, "/legacy/greetings", chunks, accept["Accept"])
+        response = post_chunked(base + "/legacy/greetings", chunks, {**JSON_BODY, **accept})
         problem = check_error(response, 413, error_format, html)
         if problem:
             assert problem["detail"] == f"The request body is larger than {MAX_BODY_BYTES} bytes."
@@ -159,9 +134,7 @@ def check_legacy_pages(base: str, answers: dict[str, Any]) -> None:
     for link in links:
         assert link.startswith("/legacy/"), link
         assert call(base, "GET", link)[0] == 200, link
-    shown = visit(base + "/legacy/", [f"The Flask pages of {APP_NAME}"])
-    assert shown.outside_requests == []
-    assert shown.csp_violations == []
+    visit_offline(base + "/legacy/", [f"The Flask pages of {APP_NAME}"])
 
 
 def check_flask_routes_are_not_described(base: str, docs: str) -> None:
@@ -172,7 +145,10 @@ def check_flask_routes_are_not_described(base: str, docs: str) -> None:
 
 
 def check_failures(project: Path, error_format: str) -> None:
-    with running(project, ["-c", FAILING_APP]) as server:
+    (project / "failing_app.py").write_text(FAILING_APP)
+    (project / "failing_hybrid_app.py").write_text(FAILING_HYBRID_APP)
+    argv = ["-c", serve_script("hybrid", "failing_hybrid_app")]
+    with running(project, argv, PYTHONPATH=str(project)) as server:
         status, _, body = call(server.base, "GET", "/health")
         assert status == 503
         assert json.loads(body) == {

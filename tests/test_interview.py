@@ -12,7 +12,7 @@ from prompt_toolkit.output import DummyOutput
 
 from stackwise import prompts
 from stackwise.cli import app
-from tests.cli_runner import invoke
+from tests.support.cli import invoke
 
 ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
 # The questions asked by `stackwise new DEST` with nothing given, in order (package_name is

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from stackwise import __version__
-from tests.conftest import ROOT
-from tests.projects import project_env
+from tests.support.projects import project_env
+from tests.support.template import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -79,7 +79,7 @@ def test_installed_wheel_renders_both_frameworks(built: Path, tmp_path: Path) ->
 
 
 def test_pipx_run_from_a_checkout(tmp_path: Path) -> None:
-    """The README's first command: `pipx run --spec . stackwise`."""
+    """The README's command in a checkout: `pipx run --spec . stackwise`."""
     env = project_env(PIPX_HOME=str(tmp_path / "pipx"), PIPX_BIN_DIR=str(tmp_path / "bin"))
     pipx = [sys.executable, "-m", "pipx", "run", "--no-cache", "--spec", str(ROOT), "stackwise"]
     version = subprocess.run(

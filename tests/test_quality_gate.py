@@ -18,9 +18,11 @@ import pytest
 import yaml
 
 from stackwise import questions
-from tests import combinations
-from tests.conftest import Render
-from tests.projects import check_project, get, serving
+from tests.support import combinations
+from tests.support.http_client import get
+from tests.support.projects import check_project
+from tests.support.servers import serving
+from tests.support.template import Render
 
 # What copier renders from: an answer, copier's own variables, the decision record.
 COPIER_NAMES = sorted(

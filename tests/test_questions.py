@@ -10,7 +10,7 @@ import typer.main
 
 from stackwise import questions
 from stackwise.cli import FLAG_KEYS, app
-from tests.conftest import ROOT
+from tests.support.template import ROOT
 
 
 def new_command_options() -> dict[str, object]:
@@ -78,3 +78,38 @@ def test_readme_lists_every_question_with_its_choices() -> None:
         assert row, f"README.md has no row for {question.key}"
         for value in question.values:
             assert f"`{value}`" in row.group(0), f"{question.key}: {value} missing in README"
+
+
+def readme_rows() -> dict[str, list[str]]:
+    """The README's table of answers and flags: key -> its cells."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in readme.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        if line.startswith("| `") and len(cells) == 5:
+            rows[cells[0].strip("`")] = cells
+    return rows
+
+
+def test_readme_table_has_a_row_per_public_question_and_no_other() -> None:
+    assert list(readme_rows()) == list(questions.public_keys())
+
+
+def test_readme_table_names_each_answers_flag_and_exactly_its_choices() -> None:
+    options = new_command_options()
+    flags = {key: param for param, key in FLAG_KEYS.items()}
+    for key, (_, flag, choices, _, _) in readme_rows().items():
+        question = questions.by_key()[key]
+        if key in flags:
+            option = options[flags[key]]
+            expected = "/".join([option.opts[0], *option.secondary_opts[:1]])
+        else:
+            expected = f"--data {key}=..."
+        assert flag == f"`{expected}`", key
+        listed = re.findall(r"`([^`]*)`", choices)
+        if question.type == "bool":
+            assert listed == ["true", "false"], key
+        elif question.values:
+            assert listed == [str(value) for value in question.values], key
+        else:
+            assert choices == "text", key

@@ -11,7 +11,7 @@ import yaml
 from stackwise import questions, rules
 from stackwise.cli import app
 from stackwise.rules import FASTAPI, FLASK, HYBRID, Needs, recommend
-from tests.cli_runner import invoke
+from tests.support.cli import invoke
 
 PURPOSES = ("api", "webapp", "prototype", "microservice")
 TRAFFIC = ("low", "moderate", "high")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT, Render
+from tests.support.template import ROOT, Render
 
 UNRENDERED = re.compile(r"\{\{|\}\}|\{%|%\}")
 

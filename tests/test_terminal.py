@@ -1,25 +1,14 @@
 """End to end in a real pseudo-terminal, against the installed `stackwise` command."""
 
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 import yaml
 
-STACKWISE = str(Path(sys.executable).parent / "stackwise")
+from tests.support.cli import spawn
+
 DOWN = "\x1b[B"
-
-
-def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
-    return pexpect.spawn(
-        STACKWISE,
-        list(args),
-        cwd=str(tmp_path),
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(50, 160),
-    )
 
 
 def test_the_whole_interview_in_a_terminal(tmp_path: Path) -> None:

@@ -3,9 +3,9 @@
 a clear one-line validation error from the CLI's checks (copier.yml's validators), or renders a
 project whose TOML, YAML and Python parse and keep the text exactly.
 
-Most examples render the template files that carry text in-process (tests/rendering.py, the same
-output as copier's, proven below); a sample renders whole projects with `stackwise new` and runs
-their own tests."""
+Most examples render the template files that carry text in-process (tests/support/rendering.py,
+the same output as copier's, proven below); a sample renders whole projects with `stackwise new`
+and runs their own tests."""
 
 import ast
 import tomllib
@@ -22,9 +22,9 @@ from typer.testing import CliRunner
 from stackwise.answers import resolve
 from stackwise.cli import app
 from stackwise.errors import StackwiseError
-from tests import combinations
-from tests.projects import check_project
-from tests.rendering import ANSWERS_FILE, render_files
+from tests.support import combinations
+from tests.support.projects import check_project
+from tests.support.rendering import ANSWERS_FILE, render_files
 
 TEXT_KEYS = ("project_name", "description", "author_name", "author_email")
 # The template files that carry them (and the package name derived from the project name).

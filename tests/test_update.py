@@ -1,7 +1,6 @@
 """`stackwise update`: a project rendered from a local clone at v1.0.0 of this repository's template
 is brought to v2.0.0, keeping the user's edits; and `new` records where its template came from."""
 
-import shutil
 import subprocess
 import tomllib
 from collections.abc import Callable
@@ -13,9 +12,9 @@ import yaml
 
 from stackwise import __version__, answers_file, template_origin, update
 from stackwise.cli import app
-from tests.cli_runner import invoke
-from tests.conftest import ROOT
-from tests.projects import check_project
+from tests.support.cli import invoke
+from tests.support.projects import check_project
+from tests.support.template import ROOT, copy_template
 
 IDENTITY = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
 # Each update renders the template three times (copier: the old version, the new one in place,
@@ -50,12 +49,7 @@ def tree_state(project: Path) -> dict[str, bytes]:
 @pytest.fixture
 def template_repo(tmp_path: Path) -> Path:
     """A git clone of this repository's template (copier.yml + template/), tagged v1.0.0."""
-    repo = tmp_path / "stackwise-clone"
-    repo.mkdir()
-    shutil.copy2(ROOT / "copier.yml", repo / "copier.yml")
-    shutil.copytree(
-        ROOT / "template", repo / "template", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    repo = copy_template(tmp_path / "stackwise-clone")
     git(repo, "init", "--quiet")
     commit_all(repo, "Template v1")
     git(repo, "tag", "v1.0.0")

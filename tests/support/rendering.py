@@ -11,9 +11,8 @@ from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from stackwise import questions
-from tests.conftest import ROOT
+from tests.support.template import TEMPLATE
 
-TEMPLATE = ROOT / "template"
 ANSWERS_FILE = ".copier-answers.yml"
 
 

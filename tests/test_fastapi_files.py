@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.combinations import all_pairs, combination_id, supported
-from tests.conftest import ROOT, Render
+from tests.support.combinations import all_pairs, combination_id, supported
+from tests.support.template import ROOT, Render
 
 ASSETS = (
     ROOT / "template" / "src" / "{{package_name}}" / "{% if docs != 'none' %}docs_assets{% endif %}"

@@ -115,6 +115,16 @@ def gate(everything: bool = False, **fixed: Any) -> list[Combination]:
     return [c for c in chosen if all(c[key] == value for key, value in fixed.items())]
 
 
+# Test arguments that take the quality gate's combinations (tests/conftest.py parametrizes them):
+# all-pairs, or every supported one with --all-combinations; some only those of one framework.
+GATE_ARGUMENTS: dict[str, dict[str, Any]] = {
+    "combination": {},
+    "fastapi_combination": {"framework": "fastapi"},
+    "flask_combination": {"framework": "flask"},
+    "hybrid_combination": {"framework": "hybrid"},
+}
+
+
 def combination_id(combination: Combination) -> str:
     """A test id: each value, named with its key when another dimension has the same value."""
     counts: dict[Any, int] = {}

@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 
-from tests import combinations
-from tests.conftest import Render
-from tests.projects import project_env, python, request, running
+from tests.support import combinations
+from tests.support.http_client import request
+from tests.support.projects import project_env, python
+from tests.support.servers import running
+from tests.support.template import Render
 
 pytestmark = pytest.mark.slow
 

@@ -3,12 +3,13 @@ in their own environment made by `uv sync` from their declared dependencies, as 
 (the quality gate runs every combination from one shared environment)."""
 
 import json
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import Render
-from tests.projects import check_project, get, serving
+from tests.support.http_client import get
+from tests.support.projects import check_project
+from tests.support.servers import serving
+from tests.support.template import Render
 
 pytestmark = pytest.mark.slow
 
@@ -46,12 +47,3 @@ def test_generated_project_passes_its_checks_and_serves(
         if answers.get("purpose") == "webapp":
             status, _, body = get(f"{base}/")
             assert status == 200 and b"<!doctype html>" in body
-
-
-def test_fastapi_docs_follow_the_answer(render: Render, tmp_path: Path) -> None:
-    project = render(framework="fastapi", docs="redoc", team_size="solo")
-    check_project(project)
-    with serving(project, "demo_app") as base:
-        assert get(f"{base}/redoc")[0] == 200
-        assert get(f"{base}/openapi.json")[0] == 200
-        assert get(f"{base}/docs")[0] == 404

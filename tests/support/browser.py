@@ -22,6 +22,11 @@ FLAGS = [
     # Below Playwright's blocking, a second wall: no name resolves but the loopback address.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
+# What a starter's docs pages (Swagger UI, ReDoc) show once its OpenAPI description is loaded.
+ITEM_OPERATIONS = ["List Items", "Create Item", "Get Item", "Delete Item"]
+# ReDoc 2's menu shows Redocly's logo from its CDN: the docs page's policy blocks it (and no
+# request leaves the browser); ReDoc then leaves the image out.
+REDOC_LOGO = "img-src https://cdn.redoc.ly/redoc/logo-mini.svg"
 # Collects the Content-Security-Policy violations of the page, from its first script on.
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];
@@ -98,3 +103,14 @@ def visit(url: str, expected_texts: list[str], timeout_ms: float = 30_000) -> Vi
         finally:
             context.close()
     return result
+
+
+def visit_offline(
+    url: str, expected_texts: list[str], allowed_violations: frozenset[str] = frozenset()
+) -> Visit:
+    """`visit`, and the page loaded nothing from another host and broke its
+    Content-Security-Policy in no way but `allowed_violations`."""
+    shown = visit(url, expected_texts)
+    assert shown.outside_requests == []
+    assert set(shown.csp_violations) <= allowed_violations, shown.csp_violations
+    return shown

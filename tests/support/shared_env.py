@@ -17,8 +17,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from tests import combinations
-from tests.rendering import TEMPLATE, context, render_file
+from tests.support import combinations
+from tests.support.rendering import TEMPLATE, context, render_file
 
 # Beside other sessions' environments; one per distinct set of requirements.
 ENVIRONMENTS = Path(tempfile.gettempdir()) / "stackwise-test-envs"

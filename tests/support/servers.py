@@ -1,0 +1,98 @@
+"""A server on 127.0.0.1 and a free port: a generated project's production command, or any
+program run with the project's Python; started, awaited until it answers, and stopped."""
+
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.support.http_client import get
+from tests.support.projects import project_env, python
+
+
+class ServerError(Exception):
+    """The server exited before it answered, or did not answer in time."""
+
+
+class Server:
+    """A server started by `running`: its process, its base URL, and its output once it has
+    stopped."""
+
+    def __init__(self, process: subprocess.Popen[bytes], base: str) -> None:
+        self.process = process
+        self.base = base
+        self.output = ""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running(
+    project: Path,
+    argv: list[str],
+    startup: float = 60,
+    *,
+    keep_stdout: bool = True,
+    **env: str,
+) -> Iterator[Server]:
+    """`argv` (run with the project's Python) serving on 127.0.0.1 and a free port with one
+    worker, `env` added to the environment; yielded once it answers /health, stopped on exit,
+    after which `Server.output` holds its output. With `keep_stdout=False` its stdout (the access
+    log, under load) is dropped and only its stderr kept.
+
+    The server leads a session of its own: every process it starts (gunicorn's workers) is in
+    it, to be counted (benchmarks/run.py reads their CPU time) and killed with it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    # Output to a file, not a pipe: nobody reads a pipe while the server runs, and a full one
+    # (64 KiB of access log) would block the server.
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        process = subprocess.Popen(
+            [python(project), *argv],
+            cwd=project,
+            env=project_env(project, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", **env),
+            stdout=log if keep_stdout else subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if keep_stdout else log,
+            start_new_session=True,
+        )
+        server = Server(process, base)
+        try:
+            deadline = time.monotonic() + startup
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise ServerError(f"the server exited early:\n{log.read()}")
+                try:
+                    get(f"{base}/health", timeout=1)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise ServerError(f"the server did not answer on {base}") from None
+                    time.sleep(0.2)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            log.seek(0)
+            server.output = log.read()
+
+
+@contextmanager
+def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
+    """The project's production command on 127.0.0.1 and a free port; stopped on exit."""
+    # A Flask project's production command refuses to start without a SECRET_KEY.
+    with running(project, ["-m", package], startup, SECRET_KEY="stackwise-test") as server:
+        yield server.base

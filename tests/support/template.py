@@ -1,0 +1,20 @@
+"""The template in this checkout (copier.yml and template/), and copies of it to render from."""
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template"
+
+# The `render` fixture (tests/conftest.py): answers in, the rendered project's folder out.
+Render = Callable[..., Path]
+
+
+def copy_template(folder: Path) -> Path:
+    """copier.yml and template/ copied into `folder`, made if missing: a plain folder renders the
+    working tree as it is, and faster than the git clone pytest-copie makes of a repository."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "copier.yml", folder / "copier.yml")
+    shutil.copytree(TEMPLATE, folder / "template", ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
