@@ -9,12 +9,13 @@ import questionary
 import typer
 
 from stackwise import prompts, questions, rules
+from stackwise.advice import describe
 from stackwise.errors import StackwiseError
 from stackwise.questions import Question
 
 
 class Interview:
-    """The `ask` callback of answers.resolve, which shows the recommendation before the
+    """The `ask` callback of resolve.resolve, which shows the recommendation before the
     framework question."""
 
     def __init__(self, given: Collection[str]) -> None:
@@ -44,17 +45,6 @@ def _package_name_problem(context: dict[str, Any], project_name: str) -> str:
     package = questions.by_key()["package_name"]
     implied = {**context, "project_name": project_name}
     return package.problem(package.render_default(implied), implied)
-
-
-def describe(recommendation: rules.Recommendation) -> str:
-    lines = [f"\nRecommended: {rules.NAMES[recommendation.framework]}", "Why:"]
-    lines += [f"  - {r.text} [{r.criterion}]" for r in recommendation.reasons]
-    if recommendation.trade_offs:
-        lines.append("Traded off:")
-        lines += [f"  - {r.text} [{r.criterion}]" for r in recommendation.trade_offs]
-    defaults = ", ".join(f"{key}={value}" for key, value in recommendation.defaults.items())
-    lines.append(f"Preselected for it: {defaults}\n")
-    return "\n".join(lines)
 
 
 def summary(answers: dict[str, Any]) -> str:

@@ -4,14 +4,16 @@ them, so the CLI refuses exactly what `copier copy` refuses, before anything is 
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jinja2 import Template
-from jinja2.sandbox import SandboxedEnvironment
 
 from stackwise.errors import StackwiseError
 from stackwise.template_source import copier_yml
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
 
 # libyaml's parser when PyYAML has it: copier.yml parses in 1 ms instead of 20.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -61,7 +63,8 @@ class Question:
     def render_default(self, context: dict[str, Any]) -> Any:
         default = self.default
         if isinstance(default, str):
-            default = _template(default).render(**context)
+            if _is_template(default):
+                default = _template(default).render(**context)
             if self.type == "yaml":
                 return yaml.load(default, Loader=_LOADER)
         return self.coerce(default) if default is not None else ""
@@ -76,14 +79,23 @@ class Question:
         return rendered.strip()
 
 
+def _is_template(text: str) -> bool:
+    """Whether Jinja could change the text: it holds a tag, a carriage return (Jinja writes
+    line ends as \\n) or a final newline (which Jinja drops). A plain default, as the first
+    questions have, needs no Jinja at all."""
+    return "{" in text or "\r" in text or text.endswith("\n")
+
+
 @cache
-def _jinja() -> SandboxedEnvironment:
+def _jinja() -> "SandboxedEnvironment":
+    from jinja2.sandbox import SandboxedEnvironment
+
     # The extension copier loads by default: regex_search, regex_replace, to_json, ...
     return SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
 
 
 @cache
-def _template(source: str) -> Template:
+def _template(source: str) -> "Template":
     return _jinja().from_string(source)
 
 
