@@ -31,6 +31,7 @@ def recommend_for(given: dict[str, Any], as_json: bool) -> None:
 
 
 def describe(recommendation: rules.Recommendation) -> str:
+    """The recommendation as the interview and `recommend` show it: reasons first."""
     lines = [f"\nRecommended: {rules.NAMES[recommendation.framework]}", "Why:"]
     lines += [f"  - {r.text} [{r.criterion}]" for r in recommendation.reasons]
     if recommendation.trade_offs:
@@ -42,6 +43,7 @@ def describe(recommendation: rules.Recommendation) -> str:
 
 
 def comparison_table() -> None:
+    """Print the comparison table; Rich is imported only for this command."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

@@ -1,8 +1,10 @@
-"""The `stackwise` command: a thin shell over the modules that do the work. Heavy imports (copier,
-questionary, yaml, Jinja) happen inside the commands, so `stackwise --help` stays as fast as Typer
-itself, and each command loads only what it uses."""
+"""The `stackwise` command.
 
-import sys
+A thin shell over the modules that do the work. Heavy imports (copier, questionary, yaml, Jinja)
+happen inside the commands, so `stackwise --help` stays as fast as Typer itself, and each command
+loads only what it uses.
+"""
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -237,7 +239,8 @@ def update(
     """Update a project to this version's template.
 
     Brings the template of this stackwise version into a project made earlier, keeping your
-    edits (copier's 3-way merge). Conflicts are marked inline and listed, exit status 1."""
+    edits (copier's 3-way merge). Conflicts are marked inline and listed, exit status 1.
+    """
     with _user_errors():
         from stackwise.template_source import from_option
         from stackwise.update import update_project
@@ -277,8 +280,9 @@ def compare() -> None:
 
 
 def main() -> None:
+    """Run the command line (the `stackwise` entry point)."""
     app(prog_name="stackwise")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -1,7 +1,8 @@
 """Every call into copier (`run_copy`, `run_update`), and what its failures tell the user.
 
 Copier is imported here, inside the calls: it takes a third of a second to import, and nothing
-before the rendering needs it (the questions come from copier.yml, read by questions.py)."""
+before the rendering needs it (the questions come from copier.yml, read by questions.py).
+"""
 
 import warnings
 from collections.abc import Iterator
@@ -15,9 +16,11 @@ from stackwise.template_source import Source
 
 
 def copy(src_path: str, vcs_ref: str | None, data: dict[str, Any], project: Path) -> None:
-    """Render the template into `project`, every answer given in `data` (so copier asks
-    nothing). The CLI has validated every answer first: a failure here is a template bug, or a
-    disk that refused a write."""
+    """Render the template into `project`, every answer given in `data` (so copier asks nothing).
+
+    The CLI has validated every answer first: a failure here is a template bug, or a disk that
+    refused a write.
+    """
     from copier import run_copy
 
     with _quiet(), _failures("the template failed to render"):
@@ -34,9 +37,11 @@ def copy(src_path: str, vcs_ref: str | None, data: dict[str, Any], project: Path
 
 
 def update(project: Path, source: Source, changes: dict[str, Any]) -> None:
-    """Update `project` in place to `source`'s template (copier's 3-way merge, conflicts
-    inline), with `changes` to its answers. Getting the template runs git (plumbum raises an
-    OSError subclass when it fails): that failure names the source and what to check."""
+    """Update `project` in place to `source`'s template, with `changes` to its answers.
+
+    Copier merges in 3 ways and marks conflicts inline. Getting the template runs git (plumbum
+    raises an OSError subclass when it fails): that failure names the source and what to check.
+    """
     from copier import run_update
 
     with _quiet(), _failures("copier cannot update the project"):
@@ -62,8 +67,10 @@ def update(project: Path, source: Source, changes: dict[str, Any]) -> None:
 
 @contextmanager
 def _quiet() -> Iterator[None]:
-    """Copier warns about things stackwise has decided (no tasks to trust, a dirty template
-    clone): the user sees none of it."""
+    """Silence copier's warnings: they are about what stackwise has decided.
+
+    For example no tasks to trust, or a dirty template clone: the user sees none of it.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield

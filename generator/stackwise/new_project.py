@@ -15,8 +15,7 @@ from stackwise.template_source import Source
 
 @dataclass(frozen=True, kw_only=True)
 class NewProject:
-    """Everything `stackwise new` was given, as one value for the steps that create the
-    project."""
+    """Everything `stackwise new` was given, for the steps that create the project."""
 
     dest: Path | None  # None: a folder named after the project, in this folder
     answers: Mapping[str, Any]  # the answers given as flags, by answer key
@@ -81,6 +80,7 @@ def _slug(resolved: dict[str, Any]) -> str:
 
 
 def next_steps(resolved: dict[str, Any], dest: Path, git_note: str) -> str:
+    """What was created and the commands to try it, printed at the end of `new`."""
     package = resolved["package_name"]
     lines = [
         f"Created {resolved['project_name']} ({rules.NAMES[resolved['framework']]}) in {dest}",

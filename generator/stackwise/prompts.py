@@ -14,6 +14,7 @@ from stackwise.questions import Question
 
 
 def stdin_is_terminal() -> bool:
+    """Whether questions can be asked; a function of its own so tests can patch it."""
     return sys.stdin.isatty()
 
 

@@ -1,6 +1,9 @@
-"""The template's questions, read from copier.yml: the one source of every answer's type, choices,
-help text, default and validator. Defaults and validators are rendered the way copier renders
-them, so the CLI refuses exactly what `copier copy` refuses, before anything is written."""
+"""The template's questions, read from copier.yml.
+
+The one source of every answer's type, choices, help text, default and validator. Defaults and
+validators are rendered the way copier renders them, so the CLI refuses exactly what `copier copy`
+refuses, before anything is written.
+"""
 
 from dataclasses import dataclass
 from functools import cache
@@ -23,16 +26,21 @@ _FALSE = {"false", "no", "n", "off", "0"}
 
 @dataclass(frozen=True)
 class Choice:
+    """One choice of a question: the value stored, and the title shown."""
+
     value: str
     title: str  # "api: a web API that other programs call"
 
     @property
     def hint(self) -> str:
+        """The title's explanation, after the value."""
         return self.title.partition(": ")[2]
 
 
 @dataclass(frozen=True)
 class Question:
+    """One question of copier.yml, with what copier needs to ask and check it."""
+
     key: str
     type: str
     help: str
@@ -43,6 +51,7 @@ class Question:
 
     @property
     def values(self) -> tuple[str, ...]:
+        """The values the choices store, in copier.yml's order."""
         return tuple(choice.value for choice in self.choices)
 
     def coerce(self, raw: Any) -> Any:
@@ -61,6 +70,7 @@ class Question:
         return str(raw) if not isinstance(raw, bool) else str(raw).lower()
 
     def render_default(self, context: dict[str, Any]) -> Any:
+        """The default for the answers so far, rendered as copier renders it."""
         default = self.default
         if isinstance(default, str):
             if _is_template(default):
@@ -80,9 +90,11 @@ class Question:
 
 
 def _is_template(text: str) -> bool:
-    """Whether Jinja could change the text: it holds a tag, a carriage return (Jinja writes
-    line ends as \\n) or a final newline (which Jinja drops). A plain default, as the first
-    questions have, needs no Jinja at all."""
+    r"""Whether Jinja could change the text.
+
+    It holds a tag, a carriage return (Jinja writes line ends as \\n) or a final newline (which
+    Jinja drops). A plain default, as the first questions have, needs no Jinja at all.
+    """
     return "{" in text or "\r" in text or text.endswith("\n")
 
 
@@ -127,6 +139,7 @@ def load() -> tuple[Question, ...]:
 
 
 def by_key() -> dict[str, Question]:
+    """The questions by answer key."""
     return {question.key: question for question in load()}
 
 

@@ -1,5 +1,7 @@
-"""Render the template with copier into a staging folder beside the destination, then move it into
-place: a failure or Ctrl-C leaves nothing half-written behind."""
+"""Render the project into a staging folder beside the destination, then move it into place.
+
+A failure or Ctrl-C leaves nothing half-written behind.
+"""
 
 import shutil
 import tempfile
@@ -12,6 +14,7 @@ from stackwise.template_source import Source
 
 
 def check_destination(dest: Path, force: bool) -> None:
+    """Refuse a destination that is a file, or a non-empty folder without --force."""
     if dest.exists() and not dest.is_dir():
         raise StackwiseError(f"{dest} exists and is not a folder: choose another destination.")
     if _is_non_empty_dir(dest) and not force:
@@ -31,9 +34,12 @@ def render(
     message: str,
     source: Source | None = None,
 ) -> str:
-    """Write the project to `dest`; returns a note about git. `decision` feeds the decision
-    record: copier gets it as data beside the answers, and does not store it. `source`: a
-    local clone to render from (`--from`); None renders the installed template."""
+    """Write the project to `dest`.
+
+    Returns a note about git. `decision` feeds the decision record: copier gets it as data
+    beside the answers, and does not store it. `source`: a local clone to render from
+    (`--from`); None renders the installed template.
+    """
     check_destination(dest, force)
     merge = _is_non_empty_dir(dest)
     staging = Path(
@@ -63,9 +69,11 @@ def render(
 
 
 def _copier_copy(data: dict[str, Any], project: Path, source: Source | None) -> None:
-    """Render from `source`, which copier then records; without one, render the installed
-    template and record the public repository at this release's tag, where the same template
-    lives, so the project can be updated later."""
+    """Render from `source`, which copier then records.
+
+    Without one, render the installed template and record the public repository at this
+    release's tag, where the same template lives, so the project can be updated later.
+    """
     if source is not None:
         copier_calls.copy(source.src_path, source.vcs_ref, data, project)
         return

@@ -1,6 +1,9 @@
-"""Where the template comes from: the copy this stackwise carries, which `new` renders, and the
-git source a project records for `stackwise update` (stackwise's public repository at the
-release tag `v<version>`, or a local clone given with --from, at a tag or commit)."""
+"""Where the template comes from.
+
+The copy this stackwise carries, which `new` renders, and the git source a project records for
+`stackwise update` (stackwise's public repository at the release tag `v<version>`, or a local clone
+given with --from, at a tag or commit).
+"""
 
 import os
 import shutil
@@ -42,15 +45,18 @@ def bundled_root() -> Path:
 
 
 def copier_yml() -> Path:
+    """The bundled copier.yml: the questions' one source."""
     return bundled_root() / "copier.yml"
 
 
 @contextmanager
 def plain_folder() -> Iterator[Path]:
-    """The bundled template as a folder outside any git repository, so that copier renders the
-    working tree: given a git checkout, copier would render its latest tag instead. An installed
-    wheel's template is such a folder already. (Copier refuses a template folder reached through
-    a symbolic link, so a checkout's is copied.)"""
+    """The bundled template as a folder outside any git repository.
+
+    Copier then renders the working tree: given a git checkout, it would render the latest tag
+    instead. An installed wheel's template is such a folder already. A checkout's is copied, with
+    hard links: copier refuses a template folder reached through a symbolic link.
+    """
     root = bundled_root()
     if not (root / ".git").exists():
         yield root
@@ -79,8 +85,10 @@ def release_tag() -> str:
 
 
 def repository_url() -> str | None:
-    """The Repository URL of the installed distribution's metadata (pyproject's
-    [project.urls]); None when the metadata has none (an editable install made before it had)."""
+    """The Repository URL of the installed distribution's metadata (pyproject's [project.urls]).
+
+    None when the metadata has none (an editable install made before it had).
+    """
     from importlib import metadata  # imported here: it costs more than this whole module
 
     try:
@@ -88,7 +96,7 @@ def repository_url() -> str | None:
     except metadata.PackageNotFoundError:
         return None
     for entry in urls:
-        label, _, url = entry.partition(",")
+        label, _, url = str(entry).partition(",")
         if label.strip().lower() == "repository" and url.strip():
             return url.strip()
     return None
@@ -115,8 +123,10 @@ def from_option(path: Path | None, vcs_ref: str | None) -> Source | None:
 
 
 def local_clone(path: Path, vcs_ref: str | None) -> Source:
-    """A git clone of stackwise given with --from; recorded by its absolute path, since copier
-    cannot update from a relative one."""
+    """A git clone of stackwise given with --from.
+
+    Recorded by its absolute path, since copier cannot update from a relative one.
+    """
     folder = path.expanduser().resolve()
     if not (folder / "copier.yml").is_file():
         raise StackwiseError(f"--from {path}: no copier.yml there; give a git clone of stackwise.")

@@ -1,12 +1,14 @@
-"""`stackwise update`: bring a newer template into a project made earlier, keeping the user's
-edits, through copier's 3-way merge (`copier update`).
+"""`stackwise update`: a newer template in a project made earlier, the user's edits kept.
 
-Copier updates in place, from the template source its answers file records. stackwise runs it in
-a throw-away clone of the project instead: there it can point the answers file at the chosen
-source (the public repository, or a local clone given with --from) and commit that, and copier
-finds the clean repository it needs. The user's tree is touched only at the end, by one
-`git apply` of the result, which is undone if it fails or is interrupted: a failure or Ctrl-C
-leaves the project as it was."""
+The merge is copier's 3-way merge (`copier update`).
+
+Copier updates in place, from the template source its answers file records. stackwise runs it in a
+throw-away clone of the project instead: there it can point the answers file at the chosen source
+(the public repository, or a local clone given with --from) and commit that, and copier finds the
+clean repository it needs. The user's tree is touched only at the end, by one `git apply` of the
+result, which is undone if it fails or is interrupted: a failure or Ctrl-C leaves the project as it
+was.
+"""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,8 @@ CONFLICT_START = b"<<<<<<< before updating"
 
 @dataclass(frozen=True)
 class Update:
+    """What an update did, for its summary."""
+
     old: str  # the template version the project was on (`_commit` before)
     new: str  # and is on now
     changed: tuple[str, ...]  # paths relative to the project
@@ -32,8 +36,11 @@ class Update:
 
 
 def update_project(path: Path, *, data: list[str], source: Source | None) -> None:
-    """Update the project at `path` to `source`'s template (None: the installed stackwise's
-    release), say what changed, and raise with the list of conflicts left to resolve."""
+    """Update the project at `path` to `source`'s template, and say what changed.
+
+    `source` None means the installed stackwise's release. Raises with the list of conflicts
+    left to resolve.
+    """
     given = resolve.parse_data(data)
     resolve.check_keys(given)
     project = path.resolve()
@@ -64,6 +71,7 @@ def update_project(path: Path, *, data: list[str], source: Source | None) -> Non
 
 
 def summary(result: Update, path: Path, changes: dict[str, str]) -> str:
+    """The line that says what the update changed, or that nothing changed."""
     where = "" if path == Path(".") else f" {path}"
     if not result.changed:
         return f"Up to date: the project{where} already has the template at {result.new}."
@@ -81,6 +89,7 @@ def summary(result: Update, path: Path, changes: dict[str, str]) -> str:
 
 
 def conflict_help(conflicts: tuple[str, ...]) -> str:
+    """The conflicts left, and how to resolve them or drop the update."""
     listed = "".join(f"\n  {name}" for name in conflicts)
     return (
         f"your edits and the template's changes conflict in {_count(conflicts)}, marked "
@@ -96,8 +105,10 @@ def _count(files: tuple[str, ...]) -> str:
 
 
 def changed_answers(stored: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
-    """The answers --data changes, checked exactly as `stackwise new` checks them, together
-    with the answers the project keeps."""
+    """The answers --data changes, checked as `stackwise new` checks them.
+
+    They are checked together with the answers the project keeps.
+    """
     known = set(questions.public_keys())
     kept = {key: value for key, value in stored.items() if key in known}
     resolved = resolve.resolve({**kept, **given}, {}, None)

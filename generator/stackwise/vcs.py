@@ -23,8 +23,10 @@ _THROWAWAY_COMMIT = (
 def run(
     cwd: Path | None, *args: str, stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    """`git ARGS` in `cwd` (None: this process's folder), its output captured; the caller reads
-    the return code."""
+    """Run `git ARGS` in `cwd` (None: this process's folder), its output captured.
+
+    The caller reads the return code.
+    """
     return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
 
 
@@ -45,12 +47,15 @@ def reason(output: bytes | str) -> str:
 
 
 def installed() -> bool:
+    """Whether git is on PATH."""
     return shutil.which("git") is not None
 
 
 def identity() -> dict[str, str]:
-    """The user's `user.name` and `user.email`, by key, as git would use them (the last value
-    set wins); empty without git or an identity. One git process for both."""
+    """The user's `user.name` and `user.email`, by key, as git would use them.
+
+    The last value set wins; empty without git or an identity. One git process for both.
+    """
     if not installed():
         return {}
     result = run(None, "config", "--get-regexp", r"^user\.(name|email)$")
@@ -65,8 +70,10 @@ def identity() -> dict[str, str]:
 
 
 def init_and_commit(project: Path, message: str, author: str, email: str) -> str:
-    """Make the project a git repository with everything in one commit; returns a note on
-    what was done, or why not."""
+    """Make the project a git repository with everything in one commit.
+
+    Returns a note on what was done, or why not.
+    """
     if not installed():
         return "git is not installed: skipped git init."
     config = []
@@ -109,10 +116,12 @@ def has_commit(repository: Path, ref: str) -> bool:
 
 
 def has_commits(repository: Path) -> bool:
+    """Whether the repository has a first commit."""
     return run(repository, "rev-parse", "--verify", "--quiet", "HEAD").returncode == 0
 
 
 def head_commit(repository: Path) -> str:
+    """The commit checked out, as a hash."""
     return ok(repository, "rev-parse", "HEAD").decode().strip()
 
 
@@ -158,16 +167,21 @@ def staged_diff(repository: Path, base: str, inner: Path) -> bytes:
 
 
 def staged_names(folder: Path, base: str) -> tuple[str, ...]:
-    """The files under `folder` whose staged content differs from commit `base`, relative to
-    `folder`, sorted."""
+    """The files under `folder` whose staged content differs from commit `base`.
+
+    Relative to `folder`, sorted.
+    """
     names = ok(folder, "diff", "--cached", "--name-only", "-z", "--relative", base, "--", ".")
     return tuple(sorted(name for name in names.decode().split("\0") if name))
 
 
 def conflict_stages(clone: Path, top: Path, unmerged: bytes) -> bytes:
-    """`git update-index --index-info` input recording copier's conflicts as unmerged in the
-    user's index (base, yours, the template's), as copier does: `git status` lists them and
-    `git commit` refuses until each is added. The blobs are copied into the user's repository."""
+    """`git update-index --index-info` input recording copier's conflicts in the user's index.
+
+    They are recorded as unmerged (base, yours, the template's), as copier does: `git status`
+    lists them and `git commit` refuses until each is added. The blobs are copied into the
+    user's repository.
+    """
     records = [record for record in unmerged.decode().split("\0") if record]
     if not records:
         return b""
@@ -184,8 +198,11 @@ def conflict_stages(clone: Path, top: Path, unmerged: bytes) -> bytes:
 
 
 def apply_or_restore(top: Path, inner: Path, patch: bytes, stages: bytes) -> None:
-    """Apply the patch to the user's tree, clean before, and record the conflict stages: on any
-    failure or Ctrl-C, put `inner` back as it was (tracked files from HEAD, new files removed)."""
+    """Apply the patch to the user's tree, clean before, and record the conflict stages.
+
+    On any failure or Ctrl-C, put `inner` back as it was (tracked files from HEAD, new files
+    removed).
+    """
     try:
         result = run(top, "apply", "--whitespace=nowarn", stdin=patch)
         if result.returncode != 0:  # git apply is atomic: nothing was written
