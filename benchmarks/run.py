@@ -14,7 +14,8 @@ in the same run, the two sides alternating (ABAB...), so that a busy machine slo
    floor of any Typer CLI), `stackwise new DEST --defaults --no-git` against plain `copier copy
    --defaults` of the same template (a plain folder, as stackwise renders it), and the time to
    the interview's first question in a pseudo-terminal against a bare questionary script that
-   shows the same select (benchmarks/bare/bare_prompt.py).
+   shows the same select (benchmarks/bare/bare_prompt.py); the same select behind a one-option
+   Typer command (bare_typer_prompt.py) shows what Typer itself adds.
 2. The generated apps: the default FastAPI and Flask projects, each served by its own
    production command (`python -m <package>`, one worker), against a bare app of the same
    framework (benchmarks/bare/) run by the same server with the same options in the project's
@@ -72,6 +73,7 @@ PROJECTS = {
 }
 BARE_APPS = {"fastapi": BARE / "bare_fastapi.py", "flask": BARE / "bare_flask.py"}
 BARE_PROMPT = BARE / "bare_prompt.py"
+BARE_TYPER_PROMPT = BARE / "bare_typer_prompt.py"
 FIRST_QUESTION = "What are you building?"  # copier.yml's first question, as both show it
 
 
@@ -207,6 +209,9 @@ def measure_generator(profile: Profile) -> dict[str, Any]:
             profile,
             {
                 "bare_prompt": lambda: first_prompt_ms([sys.executable, str(BARE_PROMPT)], work),
+                "typer_prompt": lambda: first_prompt_ms(
+                    [sys.executable, str(BARE_TYPER_PROMPT)], work
+                ),
                 "first_prompt": lambda: first_prompt_ms(prompted, work),
             },
         )
@@ -228,6 +233,7 @@ def measure_generator(profile: Profile) -> dict[str, Any]:
         "new_target": NEW_TARGET,
         "new_met": new_ratio <= NEW_TARGET,
         "bare_prompt_ms": fig["bare_prompt"]["ms"],
+        "typer_prompt_ms": fig["typer_prompt"]["ms"],
         "first_prompt_ms": fig["first_prompt"]["ms"],
         "prompt_ratio": prompt_ratio,
         "prompt_target": PROMPT_TARGET,
@@ -240,6 +246,7 @@ def measure_generator(profile: Profile) -> dict[str, Any]:
         "new_cpu_ms": fig["new"]["cpu_ms"],
         "new_cpu_ratio": fig["new"]["cpu_ms"] / fig["copier_copy"]["cpu_ms"],
         "bare_prompt_cpu_ms": fig["bare_prompt"]["cpu_ms"],
+        "typer_prompt_cpu_ms": fig["typer_prompt"]["cpu_ms"],
         "first_prompt_cpu_ms": fig["first_prompt"]["cpu_ms"],
         "prompt_cpu_ratio": fig["first_prompt"]["cpu_ms"] / fig["bare_prompt"]["cpu_ms"],
     }
@@ -688,6 +695,10 @@ def table(results: dict[str, Any]) -> str:
         f"| <= {NEW_TARGET}x {verdict(gen['new_met'])} |",
         f"| bare questionary select (pty) | {gen['bare_prompt_ms']:.0f} | | "
         f"| {gen['bare_prompt_cpu_ms']:.0f} | | |",
+        f"| the same select in a Typer command (pty) | {gen['typer_prompt_ms']:.0f} "
+        f"| bare select | {gen['typer_prompt_ms'] / gen['bare_prompt_ms']:.2f}x "
+        f"| {gen['typer_prompt_cpu_ms']:.0f} "
+        f"| {gen['typer_prompt_cpu_ms'] / gen['bare_prompt_cpu_ms']:.2f}x | |",
         f"| `stackwise new`, first question (pty) | {gen['first_prompt_ms']:.0f} "
         f"| bare select | {gen['prompt_ratio']:.2f}x | {gen['first_prompt_cpu_ms']:.0f} "
         f"| {gen['prompt_cpu_ratio']:.2f}x | <= {PROMPT_TARGET}x {verdict(gen['prompt_met'])} |",

@@ -19,6 +19,7 @@ GENERATOR_FIGURES = (
     "new_ms",
     "new_ratio",
     "bare_prompt_ms",
+    "typer_prompt_ms",
     "first_prompt_ms",
     "prompt_ratio",
     "help_cpu_ratio",

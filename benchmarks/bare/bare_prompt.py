@@ -6,13 +6,21 @@ the question shows. The title and choices are those of copier.yml's first questi
 
 import questionary
 
-questionary.select(
-    "What are you building?",
-    choices=[
-        questionary.Choice("api: a web API that other programs call", "api"),
-        questionary.Choice("webapp: a server-rendered web application", "webapp"),
-        questionary.Choice("prototype: something to try an idea quickly", "prototype"),
-        questionary.Choice("microservice: a small service with a few endpoints", "microservice"),
-    ],
-    default="api",
-).unsafe_ask()
+
+def ask() -> str:
+    return questionary.select(
+        "What are you building?",
+        choices=[
+            questionary.Choice("api: a web API that other programs call", "api"),
+            questionary.Choice("webapp: a server-rendered web application", "webapp"),
+            questionary.Choice("prototype: something to try an idea quickly", "prototype"),
+            questionary.Choice(
+                "microservice: a small service with a few endpoints", "microservice"
+            ),
+        ],
+        default="api",
+    ).unsafe_ask()
+
+
+if __name__ == "__main__":
+    ask()
