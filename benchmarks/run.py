@@ -14,7 +14,9 @@ in the same run, the two sides alternating (ABAB...), so that a busy machine slo
 1. The generator, whole process: `stackwise --help` against `python -c "import typer"` (the
    floor of any Typer CLI), `stackwise new DEST --defaults --no-git` against plain `copier copy
    --defaults` of the same template (a plain folder, as stackwise renders it), and the time to
-   the interview's first question in a pseudo-terminal.
+   the interview's first question in a pseudo-terminal against a bare questionary script that
+   shows the same select (benchmarks/bare/bare_prompt.py); the same select behind a one-option
+   Typer command (bare_typer_prompt.py) shows what Typer itself adds.
 2. The generated apps: the default FastAPI and Flask projects, each served by its own
    production command (`python -m <package>`, one worker), against a bare app of the same
    framework (benchmarks/bare/) run by the same server with the same options in the project's
@@ -49,7 +51,7 @@ import pexpect
 # The helpers the tests use (tests/support), from this checkout.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.cli import spawn
+from tests.support.cli import spawn_command
 from tests.support.http_client import request
 from tests.support.projects import project_env
 from tests.support.servers import ServerError, running
@@ -62,7 +64,8 @@ RESULTS = HERE / "results.json"
 BIN = Path(sys.executable).parent
 
 HELP_TARGET = 1.10  # stackwise --help at most 1.1x `python -c "import typer"`
-NEW_TARGET = 1.10  # stackwise new at most 1.1x plain copier copy
+NEW_TARGET = 1.05  # stackwise new at most 1.05x plain copier copy
+PROMPT_TARGET = 1.20  # the first question at most 1.2x a bare questionary select
 APP_TARGET = 0.95  # every starter endpoint at least 0.95x its bare counterpart (requests/s)
 
 SEED_ITEMS = 100
@@ -76,6 +79,9 @@ PROJECTS = {
     "flask": ["--framework", "flask", "--purpose", "microservice"],
 }
 BARE_APPS = {"fastapi": BARE / "bare_fastapi.py", "flask": BARE / "bare_flask.py"}
+BARE_PROMPT = BARE / "bare_prompt.py"
+BARE_TYPER_PROMPT = BARE / "bare_typer_prompt.py"
+FIRST_QUESTION = "What are you building?"  # copier.yml's first question, as both show it
 
 
 @dataclass(frozen=True)
@@ -151,18 +157,20 @@ def alternated(
     }
 
 
-def first_prompt_ms(cwd: Path) -> dict[str, float]:
-    """`stackwise new` in a pseudo-terminal, from the start until its first question shows."""
+def first_prompt_ms(command: list[str], cwd: Path) -> dict[str, float]:
+    """The command in a pseudo-terminal, from the start until the first question shows; then
+    Ctrl-C (nothing is written). CPU time: the whole process, Ctrl-C and exit included."""
+    cpu = children_cpu_ms()
     start = time.perf_counter()
-    child = spawn(cwd, "new", "prompted", "--no-git", timeout=60)
+    child = spawn_command(command, cwd, timeout=60)
     try:
-        child.expect("What are you building?")
+        child.expect(FIRST_QUESTION)
         ms = (time.perf_counter() - start) * 1000
-        child.sendcontrol("c")  # Cancelled., nothing written
+        child.sendcontrol("c")
         child.expect(pexpect.EOF, timeout=10)
     finally:
         child.close(force=True)
-    return {"ms": ms}
+    return {"ms": ms, "cpu_ms": children_cpu_ms() - cpu}
 
 
 def measure_generator(profile: Profile) -> dict[str, Any]:
@@ -194,10 +202,21 @@ def measure_generator(profile: Profile) -> dict[str, Any]:
             },
             before=clean,
         )
-        prompt_samples = alternated(profile, {"first_prompt": lambda: first_prompt_ms(work)})
+        prompted = [stackwise, "new", "prompted", "--no-git"]
+        prompt_samples = alternated(
+            profile,
+            {
+                "bare_prompt": lambda: first_prompt_ms([sys.executable, str(BARE_PROMPT)], work),
+                "typer_prompt": lambda: first_prompt_ms(
+                    [sys.executable, str(BARE_TYPER_PROMPT)], work
+                ),
+                "first_prompt": lambda: first_prompt_ms(prompted, work),
+            },
+        )
     fig = {**help_samples, **new_samples, **prompt_samples}
     help_ratio = fig["help"]["ms"] / fig["import_typer"]["ms"]
     new_ratio = fig["new"]["ms"] / fig["copier_copy"]["ms"]
+    prompt_ratio = fig["first_prompt"]["ms"] / fig["bare_prompt"]["ms"]
     return {
         "runs": profile.runs,
         "python_ms": fig["python"]["ms"],
@@ -211,7 +230,12 @@ def measure_generator(profile: Profile) -> dict[str, Any]:
         "new_ratio": new_ratio,
         "new_target": NEW_TARGET,
         "new_met": new_ratio <= NEW_TARGET,
+        "bare_prompt_ms": fig["bare_prompt"]["ms"],
+        "typer_prompt_ms": fig["typer_prompt"]["ms"],
         "first_prompt_ms": fig["first_prompt"]["ms"],
+        "prompt_ratio": prompt_ratio,
+        "prompt_target": PROMPT_TARGET,
+        "prompt_met": prompt_ratio <= PROMPT_TARGET,
         # CPU time (user + system) of the same runs: steadier than wall time on a busy machine.
         "import_typer_cpu_ms": fig["import_typer"]["cpu_ms"],
         "help_cpu_ms": fig["help"]["cpu_ms"],
@@ -219,6 +243,10 @@ def measure_generator(profile: Profile) -> dict[str, Any]:
         "copier_copy_cpu_ms": fig["copier_copy"]["cpu_ms"],
         "new_cpu_ms": fig["new"]["cpu_ms"],
         "new_cpu_ratio": fig["new"]["cpu_ms"] / fig["copier_copy"]["cpu_ms"],
+        "bare_prompt_cpu_ms": fig["bare_prompt"]["cpu_ms"],
+        "typer_prompt_cpu_ms": fig["typer_prompt"]["cpu_ms"],
+        "first_prompt_cpu_ms": fig["first_prompt"]["cpu_ms"],
+        "prompt_cpu_ratio": fig["first_prompt"]["cpu_ms"] / fig["bare_prompt"]["cpu_ms"],
     }
 
 
@@ -608,7 +636,15 @@ def table(results: dict[str, Any]) -> str:
         f"| `stackwise new --defaults --no-git` | {gen['new_ms']:.0f} | `copier copy` "
         f"| {gen['new_ratio']:.2f}x | {gen['new_cpu_ms']:.0f} | {gen['new_cpu_ratio']:.2f}x "
         f"| <= {NEW_TARGET}x {verdict(gen['new_met'])} |",
-        f"| `stackwise new`, first question (pty) | {gen['first_prompt_ms']:.0f} | | | | | |",
+        f"| bare questionary select (pty) | {gen['bare_prompt_ms']:.0f} | | "
+        f"| {gen['bare_prompt_cpu_ms']:.0f} | | |",
+        f"| the same select in a Typer command (pty) | {gen['typer_prompt_ms']:.0f} "
+        f"| bare select | {gen['typer_prompt_ms'] / gen['bare_prompt_ms']:.2f}x "
+        f"| {gen['typer_prompt_cpu_ms']:.0f} "
+        f"| {gen['typer_prompt_cpu_ms'] / gen['bare_prompt_cpu_ms']:.2f}x | |",
+        f"| `stackwise new`, first question (pty) | {gen['first_prompt_ms']:.0f} "
+        f"| bare select | {gen['prompt_ratio']:.2f}x | {gen['first_prompt_cpu_ms']:.0f} "
+        f"| {gen['prompt_cpu_ratio']:.2f}x | <= {PROMPT_TARGET}x {verdict(gen['prompt_met'])} |",
         "",
         f"Generated apps, one worker each: wrk {WRK_THREADS} thread, {WRK_CONNECTIONS} connections,"
         f" median of {settings['rounds']} runs of {settings['seconds']} s",
@@ -666,6 +702,7 @@ def main() -> None:
         "fastapi_vs_flask": frameworks,
         "targets_met": generator["help_met"]
         and generator["new_met"]
+        and generator["prompt_met"]
         and all(row["met"] for row in apps),
         "settings": {
             "quick": args.quick,

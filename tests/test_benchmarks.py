@@ -18,9 +18,13 @@ GENERATOR_FIGURES = (
     "copier_copy_ms",
     "new_ms",
     "new_ratio",
+    "bare_prompt_ms",
+    "typer_prompt_ms",
     "first_prompt_ms",
+    "prompt_ratio",
     "help_cpu_ratio",
     "new_cpu_ratio",
+    "prompt_cpu_ratio",
 )
 APP_FIGURES = (
     "starter_rps",
@@ -61,6 +65,7 @@ def test_the_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
         assert positive(generator[key]), key
     assert isinstance(generator["help_met"], bool)
     assert isinstance(generator["new_met"], bool)
+    assert isinstance(generator["prompt_met"], bool)
 
     rows = results["apps"]
     assert {(row["framework"], row["endpoint"]) for row in rows} == {

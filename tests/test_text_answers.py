@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from stackwise.answers import resolve
 from stackwise.cli import app
 from stackwise.errors import StackwiseError
+from stackwise.resolve import resolve
 from tests.support import combinations
 from tests.support.projects import check_project
 from tests.support.rendering import ANSWERS_FILE, render_files

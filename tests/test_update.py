@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from stackwise import __version__, answers_file, template_origin, update
+from stackwise import __version__, answers_file, template_source, vcs
 from stackwise.cli import app
 from tests.support.cli import invoke
 from tests.support.projects import check_project
@@ -277,16 +277,16 @@ def test_an_interrupted_update_leaves_the_project_as_it_was(
     project = new_project(tmp_path, template_repo)
     release_v2(template_repo, lambda template: (template / "NEW.md").write_text("new\n"))
     before = tree_state(project)
-    real_git = update._git
+    real_git = vcs.run
 
-    def ctrl_c_after_apply(cwd: Path, *args: str, stdin: bytes | None = None) -> Any:
+    def ctrl_c_after_apply(cwd: Path | None, *args: str, stdin: bytes | None = None) -> Any:
         result = real_git(cwd, *args, stdin=stdin)
         if args[0] == "apply":
             assert (project / "NEW.md").exists()  # the files were written
             raise KeyboardInterrupt
         return result
 
-    monkeypatch.setattr(update, "_git", ctrl_c_after_apply)
+    monkeypatch.setattr(vcs, "run", ctrl_c_after_apply)
     result = stackwise_update(project, "--from", str(template_repo))
     assert result.exit_code == 130
     assert "Cancelled." in result.output
@@ -339,7 +339,7 @@ def test_the_recorded_source_keeps_copiers_format(tmp_path: Path, template_repo:
     assert without_source(installed) == without_source(from_clone)
     assert (installed / answers_file.NAME).read_text().splitlines()[1:3] == [
         f"_commit: v{__version__}",
-        f"_src_path: {template_origin.repository_url()}",
+        f"_src_path: {template_source.repository_url()}",
     ]
 
 
@@ -350,7 +350,7 @@ def test_without_from_the_release_is_used(
     """No network here: the public repository is stood in for by the local clone, with this
     version's release tag."""
     git(template_repo, "tag", f"v{__version__}")
-    monkeypatch.setattr(template_origin, "repository_url", lambda: str(template_repo))
+    monkeypatch.setattr(template_source, "repository_url", lambda: str(template_repo))
     project = tmp_path / "demo"
     assert invoke(app, ["new", str(project), "-y"]).exit_code == 0
     assert answers(project)["_src_path"] == str(template_repo)
@@ -360,7 +360,7 @@ def test_without_from_the_release_is_used(
     assert result.exit_code == 0, result.output
     assert "Up to date" in result.output
 
-    monkeypatch.setattr(template_origin, "repository_url", lambda: f"file://{tmp_path}/gone.git")
+    monkeypatch.setattr(template_source, "repository_url", lambda: f"file://{tmp_path}/gone.git")
     result = stackwise_update(project)
     assert result.exit_code == 1
     assert result.output.startswith("error: cannot get the template from file://")
@@ -387,7 +387,7 @@ def test_without_a_repository_url_new_drops_the_staging_path_and_update_asks_for
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An install whose metadata names no repository (an editable install made before it did)."""
-    monkeypatch.setattr(template_origin, "repository_url", lambda: None)
+    monkeypatch.setattr(template_source, "repository_url", lambda: None)
     project = tmp_path / "demo"
     assert invoke(app, ["new", str(project), "-y"]).exit_code == 0
     recorded = answers(project)

@@ -1,3 +1,5 @@
+"""`python -m stackwise`: the same command as `stackwise`."""
+
 from stackwise.cli import main
 
 main()

@@ -5,8 +5,7 @@ from typing import Any
 
 import typer
 
-from stackwise import answers, prompts, questions, rules
-from stackwise.interview import describe
+from stackwise import prompts, questions, resolve, rules
 
 NEEDS = tuple(rules.Needs.__dataclass_fields__)
 
@@ -19,7 +18,7 @@ def recommend_for(given: dict[str, Any], as_json: bool) -> None:
     for key in NEEDS:
         question = by_key[key]
         if key in given:
-            needs[key] = answers.checked(question, question.coerce(given[key]), needs)
+            needs[key] = resolve.checked(question, question.coerce(given[key]), needs)
         elif interactive:
             needs[key] = prompts.ask(question, question.render_default(needs), needs)
         else:
@@ -31,7 +30,20 @@ def recommend_for(given: dict[str, Any], as_json: bool) -> None:
         typer.echo(describe(recommendation).strip())
 
 
+def describe(recommendation: rules.Recommendation) -> str:
+    """The recommendation as the interview and `recommend` show it: reasons first."""
+    lines = [f"\nRecommended: {rules.NAMES[recommendation.framework]}", "Why:"]
+    lines += [f"  - {r.text} [{r.criterion}]" for r in recommendation.reasons]
+    if recommendation.trade_offs:
+        lines.append("Traded off:")
+        lines += [f"  - {r.text} [{r.criterion}]" for r in recommendation.trade_offs]
+    defaults = ", ".join(f"{key}={value}" for key, value in recommendation.defaults.items())
+    lines.append(f"Preselected for it: {defaults}\n")
+    return "\n".join(lines)
+
+
 def comparison_table() -> None:
+    """Print the comparison table; Rich is imported only for this command."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

@@ -1,5 +1,8 @@
-"""A project's .copier-answers.yml: its answers, and the template source (`_src_path`, `_commit`)
-that `copier update` and `stackwise update` render the project's old and new versions from."""
+"""A project's .copier-answers.yml.
+
+Its answers, and the template source (`_src_path`, `_commit`) that `copier update` and `stackwise
+update` render the project's old and new versions from.
+"""
 
 from itertools import takewhile
 from pathlib import Path
@@ -14,6 +17,7 @@ NAME = ".copier-answers.yml"
 
 
 def read(project: Path, shown: str | None = None) -> dict[str, Any]:
+    """The project's answers file as a mapping; `shown` names the project in errors."""
     path = project / NAME
     try:
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -30,9 +34,11 @@ def read(project: Path, shown: str | None = None) -> dict[str, Any]:
 
 
 def point_at(project: Path, src_path: str | None, commit: str) -> None:
-    """Record the template source, in the format copier writes (its header comment, then
-    `to_nice_yaml`), so copier's next rewrite changes only these two lines. `src_path=None`
-    drops a source that could not be used later."""
+    """Record the template source, in the format copier writes.
+
+    That format is its header comment, then `to_nice_yaml`: copier's next rewrite changes only
+    these two lines. `src_path=None` drops a source that could not be used later.
+    """
     path = project / NAME
     text = path.read_text(encoding="utf-8")
     header = "".join(takewhile(lambda line: line.startswith("#"), text.splitlines(keepends=True)))

@@ -1,7 +1,10 @@
-"""The `stackwise` command. Heavy imports (copier, questionary, yaml) happen inside the commands,
-so `stackwise --help` stays as fast as Typer itself."""
+"""The `stackwise` command.
 
-import sys
+A thin shell over the modules that do the work. Heavy imports (copier, questionary, yaml, Jinja)
+happen inside the commands, so `stackwise --help` stays as fast as Typer itself, and each command
+loads only what it uses.
+"""
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,31 +44,30 @@ FLAG_KEYS = {
     "deploy": "deploy",
 }
 
-ANSWERS = "Answers (each also in --data KEY=VALUE)"
 
-
-def _answer(help: str, *flags: str) -> Any:
-    return typer.Option(*flags, help=help, rich_help_panel=ANSWERS)
+def _answers(**flags: Any) -> dict[str, Any]:
+    """The answers given as flags, by answer key; a flag not given is None, and left out."""
+    return {FLAG_KEYS[flag]: value for flag, value in flags.items() if value is not None}
 
 
 # The answers that drive the recommendation, shared by `new` and `recommend`.
 Purpose = Annotated[
-    str | None, _answer("What are you building? [api|webapp|prototype|microservice]")
+    str | None, typer.Option(help="What are you building? [api|webapp|prototype|microservice]")
 ]
 NeedsAsync = Annotated[
     bool | None,
-    _answer(
-        "Does it need async (many concurrent I/O calls, websockets, streaming)?",
+    typer.Option(
         "--async/--no-async",
+        help="Does it need async (many concurrent I/O calls, websockets, streaming)?",
     ),
 ]
-Traffic = Annotated[str | None, _answer("Expected traffic [low|moderate|high]")]
-Team = Annotated[str | None, _answer("Team size [solo|small|large]")]
+Traffic = Annotated[str | None, typer.Option(help="Expected traffic [low|moderate|high]")]
+Team = Annotated[str | None, typer.Option(help="Team size [solo|small|large]")]
 ExistingFlask = Annotated[
     bool | None,
-    _answer(
-        "Is there an existing Flask app that must keep running?",
+    typer.Option(
         "--existing-flask/--no-existing-flask",
+        help="Is there an existing Flask app that must keep running?",
     ),
 ]
 
@@ -108,14 +110,16 @@ def new(
     ] = None,
     name: Annotated[
         str | None,
-        _answer("Project name (letters, digits, spaces, '.', '_' and '-'; starts with a letter)"),
+        typer.Option(
+            help="Project name (letters, digits, spaces, '.', '_' and '-'; starts with a letter)"
+        ),
     ] = None,
-    description: Annotated[str | None, _answer("One-line description")] = None,
-    author: Annotated[str | None, _answer("Author name")] = None,
-    email: Annotated[str | None, _answer("Author email (may be empty)")] = None,
+    description: Annotated[str | None, typer.Option(help="One-line description")] = None,
+    author: Annotated[str | None, typer.Option(help="Author name")] = None,
+    email: Annotated[str | None, typer.Option(help="Author email (may be empty)")] = None,
     python: Annotated[
         str | None,
-        _answer("Python version for the project [3.11|3.12|3.13]"),
+        typer.Option(help="Python version for the project [3.11|3.12|3.13]"),
     ] = None,
     purpose: Purpose = None,
     needs_async: NeedsAsync = None,
@@ -124,27 +128,27 @@ def new(
     existing_flask: ExistingFlask = None,
     framework: Annotated[
         str | None,
-        _answer("Web framework [fastapi|flask|hybrid]"),
+        typer.Option(help="Web framework [fastapi|flask|hybrid]"),
     ] = None,
     validation: Annotated[
         str | None,
-        _answer("Request validation [pydantic|marshmallow|none]"),
+        typer.Option(help="Request validation [pydantic|marshmallow|none]"),
     ] = None,
     docs: Annotated[
         str | None,
-        _answer("API docs pages [swagger|redoc|both|none]"),
+        typer.Option(help="API docs pages [swagger|redoc|both|none]"),
     ] = None,
     errors: Annotated[
         str | None,
-        _answer("Error responses [problem|html|negotiated]"),
+        typer.Option(help="Error responses [problem|html|negotiated]"),
     ] = None,
     pages: Annotated[
         bool | None,
-        _answer("Server-rendered Jinja2 pages?", "--pages/--no-pages"),
+        typer.Option("--pages/--no-pages", help="Server-rendered Jinja2 pages?"),
     ] = None,
     deploy: Annotated[
         str | None,
-        _answer("Deployment files [none|docker|kubernetes]"),
+        typer.Option(help="Deployment files [none|docker|kubernetes]"),
     ] = None,
     data: Annotated[
         list[str] | None,
@@ -169,30 +173,40 @@ def new(
     vcs_ref: VcsRef = None,
 ) -> None:
     """Create a new project."""
-    flags = _given(locals())
     with _user_errors():
-        from stackwise.new_project import create
-        from stackwise.template_origin import from_option
+        from stackwise.new_project import NewProject, create
+        from stackwise.template_source import from_option
 
-        create(
-            dest=dest,
-            flags=flags,
-            data=data or [],
-            data_file=data_file,
-            defaults=defaults,
-            force=force,
-            git=git,
-            origin=from_option(from_, vcs_ref),
+        given = _answers(
+            name=name,
+            description=description,
+            author=author,
+            email=email,
+            python=python,
+            purpose=purpose,
+            needs_async=needs_async,
+            traffic=traffic,
+            team=team,
+            existing_flask=existing_flask,
+            framework=framework,
+            validation=validation,
+            docs=docs,
+            errors=errors,
+            pages=pages,
+            deploy=deploy,
         )
-
-
-def _given(params: dict[str, Any]) -> dict[str, Any]:
-    """The answers given as flags, by answer key."""
-    return {
-        FLAG_KEYS[name]: value
-        for name, value in params.items()
-        if name in FLAG_KEYS and value is not None
-    }
+        create(
+            NewProject(
+                dest=dest,
+                answers=given,
+                data=tuple(data or ()),
+                data_file=data_file,
+                defaults=defaults,
+                force=force,
+                git=git,
+                source=from_option(from_, vcs_ref),
+            )
+        )
 
 
 @contextmanager
@@ -225,12 +239,13 @@ def update(
     """Update a project to this version's template.
 
     Brings the template of this stackwise version into a project made earlier, keeping your
-    edits (copier's 3-way merge). Conflicts are marked inline and listed, exit status 1."""
+    edits (copier's 3-way merge). Conflicts are marked inline and listed, exit status 1.
+    """
     with _user_errors():
-        from stackwise.template_origin import from_option
+        from stackwise.template_source import from_option
         from stackwise.update import update_project
 
-        update_project(path, data=data or [], origin=from_option(from_, vcs_ref))
+        update_project(path, data=data or [], source=from_option(from_, vcs_ref))
 
 
 @app.command()
@@ -243,11 +258,17 @@ def recommend(
     json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Recommend FastAPI, Flask or both for your needs, and say why."""
-    flags = _given(locals())
+    given = _answers(
+        purpose=purpose,
+        needs_async=needs_async,
+        traffic=traffic,
+        team=team,
+        existing_flask=existing_flask,
+    )
     with _user_errors():
         from stackwise.advice import recommend_for
 
-        recommend_for(flags, as_json=json)
+        recommend_for(given, as_json=json)
 
 
 @app.command()
@@ -259,8 +280,9 @@ def compare() -> None:
 
 
 def main() -> None:
+    """Run the command line (the `stackwise` entry point)."""
     app(prog_name="stackwise")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

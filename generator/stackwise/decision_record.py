@@ -1,5 +1,8 @@
-"""What the project's docs/decisions/0001-framework.md records: the recommendation for the
-answers, its reasons and trade-offs. The template renders it (passed to copier as `decision`)."""
+"""What the project's docs/decisions/0001-framework.md records.
+
+The recommendation for the answers, its reasons and trade-offs. The template renders it (passed to
+copier as `decision`).
+"""
 
 import datetime
 from typing import Any
@@ -8,6 +11,7 @@ from stackwise import __version__, rules
 
 
 def decision(answers: dict[str, Any]) -> dict[str, Any]:
+    """The data the decision record renders from, for these answers."""
     recommendation = rules.recommend(rules.Needs.from_answers(answers))
     listed = recommendation.as_json()
     return {

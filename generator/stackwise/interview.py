@@ -1,5 +1,8 @@
-"""The interview in a terminal: the needs first, then the recommendation with its reasons, the
-stack with the recommendation preselected, the project's details, and a summary to confirm."""
+"""The interview in a terminal.
+
+The needs first, then the recommendation with its reasons, the stack with the recommendation
+preselected, the project's details, and a summary to confirm.
+"""
 
 from collections.abc import Collection
 from functools import partial
@@ -9,19 +12,24 @@ import questionary
 import typer
 
 from stackwise import prompts, questions, rules
+from stackwise.advice import describe
 from stackwise.errors import StackwiseError
 from stackwise.questions import Question
 
 
 class Interview:
-    """The `ask` callback of answers.resolve, which shows the recommendation before the
-    framework question."""
+    """The `ask` callback of resolve.resolve.
+
+    It shows the recommendation before the framework question.
+    """
 
     def __init__(self, given: Collection[str]) -> None:
+        """Start an interview in which the answers in `given` are not asked."""
         self.given = given
         self.asked = 0
 
     def ask(self, question: Question, default: Any, context: dict[str, Any]) -> Any:
+        """Ask one question; before the framework, show the recommendation."""
         if question.key == "framework":
             typer.echo(describe(rules.recommend(rules.Needs.from_answers(context))))
         self.asked += 1
@@ -46,18 +54,8 @@ def _package_name_problem(context: dict[str, Any], project_name: str) -> str:
     return package.problem(package.render_default(implied), implied)
 
 
-def describe(recommendation: rules.Recommendation) -> str:
-    lines = [f"\nRecommended: {rules.NAMES[recommendation.framework]}", "Why:"]
-    lines += [f"  - {r.text} [{r.criterion}]" for r in recommendation.reasons]
-    if recommendation.trade_offs:
-        lines.append("Traded off:")
-        lines += [f"  - {r.text} [{r.criterion}]" for r in recommendation.trade_offs]
-    defaults = ", ".join(f"{key}={value}" for key, value in recommendation.defaults.items())
-    lines.append(f"Preselected for it: {defaults}\n")
-    return "\n".join(lines)
-
-
 def summary(answers: dict[str, Any]) -> str:
+    """Every answer on its own line, as shown before the confirmation."""
     width = max(len(key) for key in answers)
     rows = [f"  {key:<{width}}  {_shown(value)}" for key, value in answers.items()]
     return "\n".join(["Your answers:", *rows])

@@ -1,53 +1,62 @@
 """`stackwise new`: gather the answers, then render the project and say what to do next."""
 
-import shutil
-import subprocess
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from stackwise import __version__, answers, decision_record, questions, rules
-from stackwise.interview import Interview
+from stackwise import __version__, decision_record, questions, resolve, rules, vcs
 from stackwise.render import check_destination, render
-from stackwise.template_origin import Origin
+from stackwise.template_source import Source
 
 
-def create(
-    *,
-    dest: Path | None,
-    flags: dict[str, Any],
-    data: list[str],
-    data_file: Path | None,
-    defaults: bool,
-    force: bool,
-    git: bool,
-    origin: Origin | None = None,
-) -> None:
+@dataclass(frozen=True, kw_only=True)
+class NewProject:
+    """Everything `stackwise new` was given, for the steps that create the project."""
+
+    dest: Path | None  # None: a folder named after the project, in this folder
+    answers: Mapping[str, Any]  # the answers given as flags, by answer key
+    data: tuple[str, ...] = ()  # --data KEY=VALUE, as typed
+    data_file: Path | None = None
+    defaults: bool = False  # take the default of every answer not given, ask nothing
+    force: bool = False
+    git: bool = True
+    source: Source | None = None  # --from: a local clone; None: the installed template
+
+
+def create(new: NewProject) -> None:
+    """Resolve the answers (asking in a terminal unless --defaults), confirm them, render."""
     given: dict[str, Any] = {}
-    if data_file is not None:
-        given.update(answers.read_data_file(data_file))
-    given.update(answers.parse_data(data))
-    given.update(flags)
-    if dest is not None:
-        check_destination(dest, force)  # before any question is asked
-    interview = None if defaults else Interview(given)
+    if new.data_file is not None:
+        given.update(resolve.read_data_file(new.data_file))
+    given.update(resolve.parse_data(new.data))
+    given.update(new.answers)
+    if new.dest is not None:
+        check_destination(new.dest, new.force)  # before any question is asked
+    interview = None
+    if not new.defaults:
+        from stackwise.interview import Interview  # questionary: only to ask
+
+        interview = Interview(given)
     ask = interview.ask if interview else None
-    resolved = answers.resolve(given, environment_defaults(dest), ask)
+    resolved = resolve.resolve(given, environment_defaults(new.dest), ask)
+    dest = new.dest
     if dest is None:
         dest = Path(_slug(resolved))
-        check_destination(dest, force)
+        check_destination(dest, new.force)
     if interview:
         interview.confirm(resolved, str(dest))
     note = render(
         resolved,
         dest,
         decision=decision_record.decision(resolved),
-        force=force,
-        git=git,
+        force=new.force,
+        git=new.git,
         message=f"Initial commit from stackwise {__version__}",
-        origin=origin,
+        source=new.source,
     )
     typer.echo(next_steps(resolved, dest, note))
 
@@ -60,25 +69,18 @@ def environment_defaults(dest: Path | None) -> dict[str, Any]:
     running = f"{sys.version_info.major}.{sys.version_info.minor}"
     if running in questions.by_key()["python_version"].values:
         found["python_version"] = running
-    found["author_name"] = _git_config("user.name")
-    found["author_email"] = _git_config("user.email")
+    identity = vcs.identity()
+    found["author_name"] = identity.get("user.name", "")
+    found["author_email"] = identity.get("user.email", "")
     return {key: value for key, value in found.items() if value}
 
 
-def _git_config(key: str) -> str:
-    if shutil.which("git") is None:
-        return ""
-    result = subprocess.run(
-        ["git", "config", "--get", key], capture_output=True, text=True, check=False
-    )
-    return result.stdout.strip()
-
-
 def _slug(resolved: dict[str, Any]) -> str:
-    return questions.by_key()["project_slug"].render_default(resolved)
+    return str(questions.by_key()["project_slug"].render_default(resolved))
 
 
 def next_steps(resolved: dict[str, Any], dest: Path, git_note: str) -> str:
+    """What was created and the commands to try it, printed at the end of `new`."""
     package = resolved["package_name"]
     lines = [
         f"Created {resolved['project_name']} ({rules.NAMES[resolved['framework']]}) in {dest}",

@@ -1,19 +1,20 @@
 """One question asked in the terminal with questionary, from its copier.yml definition.
 
 Choices that the validator refuses with the answers so far are shown disabled, with the reason.
+questionary is imported when a question is asked: `stackwise recommend --json` and a run
+without a terminal never load it.
 """
 
 import sys
 from collections.abc import Callable
 from typing import Any
 
-import questionary
-
 from stackwise.errors import StackwiseError
 from stackwise.questions import Question
 
 
 def stdin_is_terminal() -> bool:
+    """Whether questions can be asked; a function of its own so tests can patch it."""
     return sys.stdin.isatty()
 
 
@@ -30,6 +31,8 @@ def ask(
             "pass it as a flag, or --defaults (-y) to take the default of every missing answer.",
             exit_code=2,
         )
+    import questionary
+
     # unsafe_ask: Ctrl-C raises KeyboardInterrupt instead of answering None.
     if question.type == "bool":
         return _confirm(question, default, context)
@@ -43,6 +46,8 @@ def ask(
 
 
 def _confirm(question: Question, default: Any, context: dict[str, Any]) -> bool:
+    import questionary
+
     allowed = [value for value in (True, False) if not question.problem(value, context)]
     if len(allowed) == 1:  # the other answer is refused: say so instead of asking
         refused = question.problem(not allowed[0], context)
@@ -52,6 +57,8 @@ def _confirm(question: Question, default: Any, context: dict[str, Any]) -> bool:
 
 
 def _select(question: Question, default: Any, context: dict[str, Any]) -> Any:
+    import questionary
+
     choices = []
     for choice in question.choices:
         refused = question.problem(choice.value, context)

@@ -33,6 +33,7 @@ class Needs:
 
     @classmethod
     def from_answers(cls, answers: dict[str, Any]) -> "Needs":
+        """The needs among a project's answers; the others take their defaults."""
         return cls(**{key: answers[key] for key in cls.__dataclass_fields__ if key in answers})
 
 
@@ -45,6 +46,7 @@ class Criterion:
     flask: str
 
     def side(self, framework: str) -> str:
+        """What this criterion offers with `framework`."""
         return self.fastapi if framework == FASTAPI else self.flask
 
 
@@ -105,6 +107,8 @@ CRITERIA = {
 
 @dataclass(frozen=True)
 class Rule:
+    """A need that favours one framework, with its weight."""
+
     criterion: str
     favours: str
     weight: int
@@ -155,8 +159,11 @@ DEPLOYMENT = {
 
 
 def deploy_default(needs: Needs) -> tuple[str, str]:
-    """The deployment preselected, and why: Kubernetes once the service is likely to outgrow
-    one machine (high traffic) or is run by a large team, else Docker."""
+    """The deployment preselected, and why.
+
+    Kubernetes once the service is likely to outgrow one machine (high traffic) or is run by a
+    large team, else Docker.
+    """
     if needs.team_size == "large":
         return "kubernetes", f"A large team: {DEPLOYMENT['kubernetes']}"
     if needs.traffic == "high":
@@ -166,18 +173,24 @@ def deploy_default(needs: Needs) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Reason:
+    """One line of a recommendation, with the criterion it comes from."""
+
     criterion: str
     text: str
 
 
 @dataclass(frozen=True)
 class Recommendation:
+    """The framework recommended, why, what it trades off, and the choices it preselects."""
+
     framework: str
     reasons: tuple[Reason, ...]  # why the winner, strongest first
     trade_offs: tuple[Reason, ...]  # what the other framework would have given
     defaults: dict[str, Any]
 
     def as_json(self) -> dict[str, Any]:
+        """The recommendation as `recommend --json` prints it."""
+
         def listed(reasons: tuple[Reason, ...]) -> list[dict[str, str]]:
             return [{"criterion": r.criterion, "text": r.text} for r in reasons]
 
@@ -190,6 +203,7 @@ class Recommendation:
 
 
 def scores(needs: Needs) -> dict[str, int]:
+    """The weight of the rules that apply, for each framework."""
     totals = {FASTAPI: 0, FLASK: 0}
     for rule in RULES:
         if rule.applies(needs):
@@ -204,6 +218,7 @@ def base_framework(needs: Needs) -> str:
 
 
 def recommend(needs: Needs) -> Recommendation:
+    """The recommendation for these needs."""
     base = base_framework(needs)
     other = FLASK if base == FASTAPI else FASTAPI
     applied = sorted((r for r in RULES if r.applies(needs)), key=lambda r: -r.weight)
@@ -242,9 +257,11 @@ def _reason(rule: Rule, framework: str) -> Reason:
 
 
 def choice_defaults(framework: str, needs: Needs) -> dict[str, Any]:
-    """The later choices, preselected from the framework and the purpose: an API gets
-    problem+json errors and docs; a web app gets pages and HTML or negotiated errors. The
-    deployment follows the team and the traffic (deploy_default)."""
+    """The later choices, preselected from the framework and the purpose.
+
+    An API gets problem+json errors and docs; a web app gets pages and HTML or negotiated
+    errors. The deployment follows the team and the traffic (deploy_default).
+    """
     api_like = needs.purpose in ("api", "microservice")
     validation = "pydantic" if framework != FLASK or api_like else "none"
     if validation == "none":

@@ -18,9 +18,14 @@ def invoke(app: Any, args: list[str]) -> Any:
 
 def spawn(cwd: Path, *args: str, timeout: float = 30) -> pexpect.spawn:
     """`stackwise *args` in a pseudo-terminal of 50 rows and 160 columns."""
+    return spawn_command([STACKWISE, *args], cwd, timeout=timeout)
+
+
+def spawn_command(command: list[str], cwd: Path, timeout: float = 30) -> pexpect.spawn:
+    """Any command in the same pseudo-terminal (the benchmarks' baselines)."""
     return pexpect.spawn(
-        STACKWISE,
-        list(args),
+        command[0],
+        command[1:],
         cwd=str(cwd),
         encoding="utf-8",
         timeout=timeout,

@@ -1,6 +1,6 @@
 """Every supported combination of the answers that shape a project, derived from copier.yml:
 the product of each dimension's choices, kept when the answers pass copier.yml's validators the
-way the CLI checks them (stackwise.answers.resolve). Nothing here lists values by hand: a new
+way the CLI checks them (stackwise.resolve.resolve). Nothing here lists values by hand: a new
 choice, a new dimension key or a validator that starts accepting `hybrid` changes the sets.
 
 ALL_PAIRS is a deterministic all-pairs subset (every pair of values of two dimensions that some
@@ -12,8 +12,8 @@ from functools import cache
 from typing import Any
 
 from stackwise import questions
-from stackwise.answers import resolve
 from stackwise.errors import StackwiseError
+from stackwise.resolve import resolve
 
 # The answers that shape a generated project: the one list of dimension keys.
 DIMENSIONS = (

@@ -28,7 +28,7 @@ RECIPE = "2: bytecode compiled"  # change it when _make changes: a new environme
 
 def requirements() -> list[str]:
     """Every requirement of every supported combination's project."""
-    from stackwise.answers import resolve
+    from stackwise.resolve import resolve
 
     found: set[str] = set()
     for combination in combinations.supported():

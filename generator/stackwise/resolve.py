@@ -1,7 +1,10 @@
-"""Resolve every answer, in copier.yml's order: given (flags, --data, a data file), else asked,
-else the default. Each answer is checked by its copier.yml validator as soon as it is known."""
+"""Resolve every answer, in copier.yml's order.
 
-from collections.abc import Callable, Mapping
+Given (flags, --data, a data file), else asked, else the default. Each answer is checked by its
+copier.yml validator as soon as it is known.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,8 @@ Ask = Callable[[Question, Any, dict[str, Any]], Any]
 NEVER_ASKED = frozenset({"package_name"})
 
 
-def parse_data(pairs: list[str]) -> dict[str, str]:
+def parse_data(pairs: Iterable[str]) -> dict[str, str]:
+    """The answers given as --data KEY=VALUE, by key; values stay strings."""
     data = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -29,6 +33,7 @@ def parse_data(pairs: list[str]) -> dict[str, str]:
 
 
 def read_data_file(path: Path) -> dict[str, Any]:
+    """The answers of a --data-file, by key, without copier's own `_` entries."""
     try:
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -46,6 +51,7 @@ def read_data_file(path: Path) -> dict[str, Any]:
 
 
 def check_keys(given: Mapping[str, Any]) -> None:
+    """Refuse an answer key that copier.yml does not ask (a usage error)."""
     known = questions.public_keys()
     unknown = sorted(set(given) - set(known))
     if unknown:
@@ -59,8 +65,11 @@ def resolve(
     defaults: Mapping[str, Any],
     ask: Ask | None,
 ) -> dict[str, Any]:
-    """All public answers. `defaults` overrides copier.yml's defaults (the running Python, the
-    git identity); `ask` is None when every missing answer takes its default."""
+    """All public answers.
+
+    `defaults` overrides copier.yml's defaults (the running Python, the git identity); `ask` is
+    None when every missing answer takes its default.
+    """
     check_keys(given)
     context: dict[str, Any] = {}
     answers: dict[str, Any] = {}
@@ -83,6 +92,7 @@ def resolve(
 
 
 def checked(question: Question, answer: Any, context: dict[str, Any]) -> Any:
+    """The answer, or a StackwiseError with its validator's message."""
     problem = question.problem(answer, context)
     if problem:
         raise StackwiseError(problem)
