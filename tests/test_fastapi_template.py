@@ -12,9 +12,7 @@ import yaml
 from tests.combinations import all_pairs, combination_id, supported
 from tests.conftest import ROOT, Render
 
-ASSETS = (
-    ROOT / "template" / "src" / "{{package_name}}" / "{% if docs != 'none' %}docs_assets{% endif %}"
-)
+ASSETS = ROOT / "template" / "src" / "{{package_name}}" / "{% if api_docs %}docs_assets{% endif %}"
 
 
 # Every pair of the FastAPI starter's answers (cheap: rendering only).
@@ -96,8 +94,8 @@ def test_vendored_docs_files_are_the_published_ones() -> None:
     sums = re.findall(r"^([0-9a-f]{64})  (\S+)$", readme, re.MULTILINE)
     assert len(sums) == 3
     folders = {
-        "swagger-ui": "{% if docs in ['swagger', 'both'] %}swagger-ui{% endif %}",
-        "redoc": "{% if docs in ['redoc', 'both'] %}redoc{% endif %}",
+        "swagger-ui": "{% if swagger_page %}swagger-ui{% endif %}",
+        "redoc": "{% if redoc_page %}redoc{% endif %}",
     }
     for digest, name in sums:
         folder, file = name.split("/")
