@@ -30,9 +30,9 @@ def test_files_follow_the_answers(render: Render, answers: dict[str, Any]) -> No
     assert (package / "docs_assets" / "swagger-ui").exists() == (docs in ("swagger", "both"))
     assert (package / "docs_assets" / "redoc").exists() == (docs in ("redoc", "both"))
     assert (package / "routes" / "pages.py").exists() == pages
-    assert (package / "templates" / "index.html").exists() == pages
+    assert (package / "templates" / "home.html").exists() == pages
     assert (package / "templates" / "error.html").exists() == (answers["error_format"] != "problem")
-    assert (package / "static" / "app.css").exists() == templated
+    assert (package / "static" / "style.css").exists() == templated
     assert (project / ".pre-commit-config.yaml").exists() == (team != "solo")
     assert (project / ".github" / "workflows" / "ci.yml").exists() == (team != "solo")
     assert (project / ".github" / "CODEOWNERS").exists() == (team == "large")
