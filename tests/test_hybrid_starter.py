@@ -227,7 +227,7 @@ def test_files_follow_the_answers(render: Render, hybrid_combination: dict[str, 
     assert (legacy / "templates" / "error.html").exists() == (answers["error_format"] != "problem")
     assert (package / "static" / "style.css").exists() == templated
     # The whole FastAPI starter, and no Flask starter file.
-    for name in ("app.py", "errors.py", "middleware.py", "models.py", "repository.py"):
+    for name in ("app.py", "errors.py", "middleware.py", "repository.py", "schemas.py"):
         assert (package / name).is_file(), name
     assert (package / "routes" / "items.py").is_file()
     assert not (package / "views").exists()
