@@ -12,9 +12,7 @@ import yaml
 from tests.support.combinations import all_pairs, combination_id, supported
 from tests.support.template import ROOT, Render
 
-ASSETS = (
-    ROOT / "template" / "src" / "{{package_name}}" / "{% if docs != 'none' %}docs_assets{% endif %}"
-)
+ASSETS = ROOT / "template" / "src" / "{{package_name}}" / "{% if api_docs %}docs_assets{% endif %}"
 
 
 # Every pair of the FastAPI starter's answers (cheap: rendering only).
@@ -32,9 +30,9 @@ def test_files_follow_the_answers(render: Render, answers: dict[str, Any]) -> No
     assert (package / "docs_assets" / "swagger-ui").exists() == (docs in ("swagger", "both"))
     assert (package / "docs_assets" / "redoc").exists() == (docs in ("redoc", "both"))
     assert (package / "routes" / "pages.py").exists() == pages
-    assert (package / "templates" / "index.html").exists() == pages
+    assert (package / "templates" / "home.html").exists() == pages
     assert (package / "templates" / "error.html").exists() == (answers["error_format"] != "problem")
-    assert (package / "static" / "app.css").exists() == templated
+    assert (package / "static" / "style.css").exists() == templated
     assert (project / ".pre-commit-config.yaml").exists() == (team != "solo")
     assert (project / ".github" / "workflows" / "ci.yml").exists() == (team != "solo")
     assert (project / ".github" / "CODEOWNERS").exists() == (team == "large")
@@ -96,8 +94,8 @@ def test_vendored_docs_files_are_the_published_ones() -> None:
     sums = re.findall(r"^([0-9a-f]{64})  (\S+)$", readme, re.MULTILINE)
     assert len(sums) == 3
     folders = {
-        "swagger-ui": "{% if docs in ['swagger', 'both'] %}swagger-ui{% endif %}",
-        "redoc": "{% if docs in ['redoc', 'both'] %}redoc{% endif %}",
+        "swagger-ui": "{% if swagger_page %}swagger-ui{% endif %}",
+        "redoc": "{% if redoc_page %}redoc{% endif %}",
     }
     for digest, name in sums:
         folder, file = name.split("/")

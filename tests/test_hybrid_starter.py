@@ -83,8 +83,8 @@ def check_legacy_errors(base: str, error_format: str) -> None:
             assert problem["detail"] == "Not Found"
         else:  # the error page's files come from the Flask app, under /legacy
             links = re.findall(rb'href="([^"]*)"', response[2])
-            assert b"/legacy/static/app.css" in links
-            assert call(base, "GET", "/legacy/static/app.css")[0] == 200
+            assert b"/legacy/static/style.css" in links
+            assert call(base, "GET", "/legacy/static/style.css")[0] == 200
 
         response = call(base, "POST", "/legacy/hello", headers=accept)
         check_error(response, 405, error_format, html)
@@ -130,7 +130,7 @@ def check_legacy_pages(base: str, answers: dict[str, Any]) -> None:
     assert status == 200
     assert headers["content-type"] == "text/html; charset=utf-8"
     links = {link.decode() for link in re.findall(rb'(?:src|href)="([^"]*)"', body)}
-    assert {"/legacy/", "/legacy/hello", "/legacy/static/app.css"} <= links
+    assert {"/legacy/", "/legacy/hello", "/legacy/static/style.css"} <= links
     for link in links:
         assert link.startswith("/legacy/"), link
         assert call(base, "GET", link)[0] == 200, link
@@ -198,12 +198,12 @@ def test_files_follow_the_answers(render: Render, hybrid_combination: dict[str, 
     for name in ("__init__.py", "app.py", "views.py", "errors.py"):
         assert (legacy / name).is_file(), name
     assert (legacy / "pages.py").exists() == answers["pages"]
-    assert (legacy / "templates" / "layout.html").exists() == templated
-    assert (legacy / "templates" / "index.html").exists() == answers["pages"]
+    assert (legacy / "templates" / "base.html").exists() == templated
+    assert (legacy / "templates" / "home.html").exists() == answers["pages"]
     assert (legacy / "templates" / "error.html").exists() == (answers["error_format"] != "problem")
-    assert (package / "static" / "app.css").exists() == templated
+    assert (package / "static" / "style.css").exists() == templated
     # The whole FastAPI starter, and no Flask starter file.
-    for name in ("app.py", "errors.py", "middleware.py", "models.py", "repository.py"):
+    for name in ("app.py", "errors.py", "middleware.py", "repository.py", "schemas.py"):
         assert (package / name).is_file(), name
     assert (package / "routes" / "items.py").is_file()
     assert not (package / "views").exists()

@@ -3,22 +3,28 @@ default filter extension, trailing newlines kept) and the context it builds from
 milliseconds instead of a whole `copier copy`. tests/test_text_answers.py proves the output is
 byte for byte copier's own."""
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Template
+from jinja2 import FileSystemLoader, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from stackwise import questions
-from tests.support.template import TEMPLATE
+from tests.support.template import ROOT, TEMPLATE
 
+# Text the template's files include (`{% include "template/_shared/..." %}`): not project files.
+SHARED = TEMPLATE / "_shared"
 ANSWERS_FILE = ".copier-answers.yml"
+INCLUDE = re.compile(r'\{%-? *include +"([^"]+)"')
 
 
 @cache
 def environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(
+        # As copier's: include paths start at the folder of copier.yml.
+        loader=FileSystemLoader(ROOT),
         extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
         keep_trailing_newline=True,
     )
@@ -64,11 +70,24 @@ def render_file(template_file: Path, values: dict[str, Any]) -> str:
     return _compiled(source).render(**values)
 
 
+def _with_included(source: str) -> str:
+    """The text of a template file followed by the text of every file it includes."""
+    included = [
+        _with_included((ROOT / name).read_text("utf-8")) for name in INCLUDE.findall(source)
+    ]
+    return "".join([source, *included])
+
+
 @cache
-def _template_files() -> tuple[tuple[Path, str], ...]:
-    return tuple(
-        (path, path.read_text(encoding="utf-8")) for path in sorted(TEMPLATE.rglob("*.jinja"))
-    )
+def _template_files() -> tuple[tuple[Path, str, str], ...]:
+    """Each template file of the project: its path, its text, and its text with what it
+    includes (to find the files that mention an answer)."""
+    files = []
+    for path in sorted(TEMPLATE.rglob("*.jinja")):
+        if not path.is_relative_to(SHARED):
+            source = path.read_text(encoding="utf-8")
+            files.append((path, source, _with_included(source)))
+    return tuple(files)
 
 
 def render_files(answers: dict[str, Any], mentioning: tuple[str, ...]) -> dict[Path, str]:
@@ -76,8 +95,8 @@ def render_files(answers: dict[str, Any], mentioning: tuple[str, ...]) -> dict[P
     path in the project -> their text."""
     values = context(answers)
     rendered = {}
-    for template_file, source in _template_files():
-        if any(name in source for name in mentioning):
+    for template_file, source, whole in _template_files():
+        if any(name in whole for name in mentioning):
             path = target(template_file, values)
             if path is not None:
                 rendered[path] = _compiled(source).render(**values)
