@@ -5,11 +5,12 @@ it means to.
     .venv-test/bin/python scripts/render_all.py render OUT [--ref REF] [--jobs N]
     .venv-test/bin/python scripts/render_all.py compare BEFORE AFTER
 
-`render` writes OUT/<combination id>/ for each of tests/support/combinations.py's supported combinations,
-rendered the way `stackwise new --defaults` renders them (the answers resolved by the CLI's own
-checks, the decision record included, its date fixed) with copier's Python API from a plain copy
-of copier.yml and template/: of the working tree, or of a commit with --ref. Rendering alone: no
-git, no tools. The answers file's `_src_path`, a temporary folder, is written as `template`.
+`render` writes OUT/<combination id>/ for each supported combination of
+tests/support/combinations.py, rendered the way `stackwise new --defaults` renders them (the answers
+resolved by the CLI's own checks, the decision record included, its date fixed) with copier's Python
+API from a plain copy of copier.yml and template/: of the working tree, or of a commit with --ref.
+Rendering alone: no git, no tools. The answers file's `_src_path`, a temporary folder, is written as
+`template`.
 
 `compare` prints, for each file that differs, in how many combinations it was added, removed or
 changed (and which file names moved), and exits 1 when the trees differ.

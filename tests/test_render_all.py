@@ -8,7 +8,7 @@ from types import ModuleType
 import pytest
 
 from tests.support.combinations import combination_id, supported
-from tests.conftest import ROOT
+from tests.support.template import ROOT
 
 
 def render_all() -> ModuleType:
