@@ -68,7 +68,7 @@ def check_errors(base: str, error_format: str) -> None:
 
         response = call(base, "POST", "/health", headers=accept)
         check_error(response, 405, error_format, html)
-        assert response[1]["allow"] == "GET"
+        assert response[1]["allow"] == "GET, HEAD"
 
         response = call(base, "POST", "/api/items", {"name": "SECRET" * 20, "price": -5}, accept)
         problem = check_error(response, 422, error_format, html)
