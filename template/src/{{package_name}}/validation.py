@@ -24,9 +24,10 @@ WHITESPACE = (
 # characters, the first and last no whitespace.
 _SPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _CONTROL = r"\x00-\x1f\x7f-\x9f"
+_BETWEEN = "{0," + str(NAME_MAX_LENGTH - 2) + "}"  # the characters between the first and last
 NAME_PATTERN = (
-    rf"^[{_SPACE}]*[^{_SPACE}{_CONTROL}]"
-    rf"(?:[^{_CONTROL}]{{0,{NAME_MAX_LENGTH - 2}}}[^{_SPACE}{_CONTROL}])?[{_SPACE}]*$"
+    f"^[{_SPACE}]*[^{_SPACE}{_CONTROL}]"
+    f"(?:[^{_CONTROL}]{_BETWEEN}[^{_SPACE}{_CONTROL}])?[{_SPACE}]*$"
 )
 NAME_DESCRIPTION = (
     f"1 to {NAME_MAX_LENGTH} characters once the whitespace around them is trimmed; "
