@@ -2,23 +2,16 @@
 every framework and validation library.
 
 The words are Pydantic's (`loc`, `msg`, `type`), which FastAPI sends as they are; code that
-validates without Pydantic reports its errors with `field_error()`, and an error Pydantic has no
-word for (control characters) is named here for every app.
+validates without Pydantic applies the same rules with plain_validation.py, and an error
+Pydantic has no word for (control characters) is named here for every app.
 """
 
 import re
-from typing import Any
 
 # An item's name: trimmed of surrounding whitespace, then 1 to NAME_MAX_LENGTH characters.
 NAME_MAX_LENGTH = 100
 # C0 and C1 control characters (tab and newline included) and DEL: not in a name.
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
-# What trimming removes: Unicode's White_Space characters, as Pydantic's `strip_whitespace`
-# (Python's str.strip() would also take U+001C to U+001F, which are control characters here).
-WHITESPACE = (
-    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 # The names accepted, as a regular expression for the API description (Python's and
 # JavaScript's alike): whitespace around 1 to NAME_MAX_LENGTH characters that are no control
 # characters, the first and last no whitespace.
@@ -57,50 +50,3 @@ MESSAGES = {
     "greater_than": "Input should be greater than 0",
     "int_parsing": "Input should be a valid integer, unable to parse string as an integer",
 }
-
-
-def field_error(loc: list[str | int], type_: str) -> dict[str, Any]:
-    """One entry of a 422's `errors`: where, why, and the error's type; never the input."""
-    return {"loc": loc, "msg": MESSAGES[type_], "type": type_}
-
-
-def trimmed(name: str) -> str:
-    return name.strip(WHITESPACE)
-
-
-def name_error(name: str) -> str | None:
-    """The type of the first rule a name (already trimmed) breaks, else None."""
-    if not is_unicode(name):
-        return "string_unicode"
-    if len(name) < 1:
-        return "string_too_short"
-    if len(name) > NAME_MAX_LENGTH:
-        return "string_too_long"
-    if CONTROL_CHARACTERS.search(name):
-        return "control_characters"
-    return None
-
-
-def price_error(price: Any) -> str | None:
-    """The type of the first rule a price breaks, else None: a JSON number (an integer or not,
-    never a string or a boolean), finite and above 0."""
-    if isinstance(price, bool) or not isinstance(price, int | float):
-        return "float_type"
-    try:
-        number = float(price)
-    except OverflowError:  # an integer too large for a float: Pydantic says so too
-        return "float_type"
-    if number != number or number in (float("inf"), float("-inf")):
-        return "finite_number"
-    if number <= 0:
-        return "greater_than"
-    return None
-
-
-def is_unicode(text: str) -> bool:
-    """False for text with a lone surrogate (JSON's "\\ud800"): it could not be sent back."""
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True

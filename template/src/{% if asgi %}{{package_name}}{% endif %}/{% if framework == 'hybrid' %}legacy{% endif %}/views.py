@@ -5,7 +5,8 @@ from typing import Any
 from flask import Blueprint, abort, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from ..validation import MALFORMED_JSON, NOT_JSON, field_error, name_error, trimmed
+from ..plain_validation import field_error, name_error, trimmed
+from ..validation import MALFORMED_JSON, NOT_JSON
 from . import current_settings
 from .errors import ValidationFailed
 
