@@ -5,9 +5,10 @@ compare`, the decision record written into each project, and (through a test tha
 combination of answers) the defaults in copier.yml.
 
 How it decides: every rule whose condition holds adds its weight to the framework it favours;
-the heavier side wins. Hard needs (async, high traffic) weigh 4 and outweigh what the project is
-(3), which outweighs soft signals (moderate traffic 2, a small service or low traffic 1). An
-existing Flask app turns a FastAPI recommendation into `hybrid`. Team size never flips the
+the heavier side wins. Hard needs (async, high traffic) outweigh what the project is, which
+outweighs soft signals (moderate traffic, a small service, low traffic); the weights are written
+once, in RULES below (copier.yml's framework default mirrors them, a test checks). An existing
+Flask app turns a FastAPI recommendation into `hybrid`. Team size never flips the
 framework; it sets the tooling.
 """
 
