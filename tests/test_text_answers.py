@@ -239,7 +239,9 @@ def test_a_sample_of_whole_projects_runs_its_tests(
         return
     dest = tmp_path_factory.mktemp("hostile") / "project"
     data = [f"--data={key}={value}" for key, value in given_answers.items()]
-    result = CliRunner().invoke(app, ["new", str(dest), "--defaults", "--no-git", *data])
+    result = CliRunner().invoke(
+        app, ["new", str(dest), "--defaults", "--no-git", "--no-lock", *data]
+    )
     assert result.exit_code == 0, result.output
     files = {
         path.relative_to(dest): path.read_text(encoding="utf-8")
