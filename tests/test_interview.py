@@ -201,7 +201,7 @@ def test_changing_the_name_derives_the_package_and_the_folder_again(
     keys.send_text(CTRL_U + "Second" + ENTER + ENTER)
     result = invoke(app, ["new", *QUIET, *ALL_BUT_THE_NAME])
     assert result.exit_code == 0, result.output
-    assert "Create the project in second?" in result.output or (tmp_path / "second").is_dir()
+    assert result.output.count("Your answers:") == 2
     assert sorted(path.name for path in tmp_path.iterdir()) == ["second"]
     answers = answers_of(tmp_path / "second")
     assert (answers["project_name"], answers["package_name"]) == ("Second", "second")

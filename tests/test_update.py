@@ -301,8 +301,9 @@ def test_vcs_ref_picks_the_version_and_needs_from(tmp_path: Path, template_repo:
     assert "Up to date" in result.output
     # Without --vcs-ref, the clone's checked-out commit; a short hash or a tag is recorded as
     # the commit it names.
-    for ref, recorded in (([], v2), (["--vcs-ref", v1[:7]], v1), (["--vcs-ref", "HEAD~1"], v1)):
-        other = tmp_path / f"other-{recorded}-{len(ref)}"
+    cases = (([], v2), (["--vcs-ref", v1[:7]], v1), (["--vcs-ref", "HEAD~1"], v1))
+    for number, (ref, recorded) in enumerate(cases):
+        other = tmp_path / f"other-{number}"
         made = invoke(
             app,
             ["new", str(other), "-y", "--no-git", "--no-lock", "--from", str(template_repo), *ref],

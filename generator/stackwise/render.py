@@ -52,19 +52,13 @@ def render(
         if lock:
             notes.append(lockfile.lock(project, dest))
         if merge:
-            notes.insert(0, "git: skipped, the destination already held files.")
+            git_note = "git: skipped, the destination already held files."
         elif git:
-            notes.insert(
-                0,
-                vcs.init_and_commit(
-                    project,
-                    message,
-                    answers.get("author_name", ""),
-                    answers.get("author_email", ""),
-                ),
+            git_note = vcs.init_and_commit(
+                project, message, answers.get("author_name", ""), answers.get("author_email", "")
             )
         else:
-            notes.insert(0, "git: skipped (--no-git).")
+            git_note = "git: skipped (--no-git)."
         dest.parent.mkdir(parents=True, exist_ok=True)
         if merge:
             shutil.copytree(project, dest, dirs_exist_ok=True)
@@ -72,7 +66,7 @@ def render(
             if dest.exists():
                 dest.rmdir()  # empty, checked above
             project.rename(dest)
-        return "\n".join(note for note in notes if note)
+        return "\n".join(note for note in [git_note, *notes] if note)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
