@@ -197,7 +197,7 @@ def measure_generator(profile: Profile) -> dict[str, Any]:
             {
                 "copier_copy": lambda: elapsed_ms([*copy, str(template), "out"], work),
                 "new": lambda: elapsed_ms(
-                    [stackwise, "new", "out", "--defaults", "--no-git"], work
+                    [stackwise, "new", "out", "--defaults", "--no-git", "--no-lock"], work
                 ),
             },
             before=clean,
@@ -283,6 +283,7 @@ def generate(work: Path) -> dict[str, tuple[Path, str]]:
                 str(project),
                 "--defaults",
                 "--no-git",
+                "--no-lock",
                 *PROJECTS[framework],
             ]
             for framework, (project, _) in projects.items()

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stackwise import questions
-from stackwise.cli import app
+from stackwise.cli import app, in_flags
 from tests.support import combinations
 from tests.support.combinations import DIMENSIONS, Combination
 
@@ -153,9 +153,11 @@ def test_the_cli_refuses_the_conflict_before_writing(
     combination = example(conflict)
     dest = tmp_path / "project"
     data = [f"--data={key}={str(value).lower()}" for key, value in combination.items()]
-    result = CliRunner().invoke(app, ["new", str(dest), "--defaults", "--no-git", *data])
+    result = CliRunner().invoke(
+        app, ["new", str(dest), "--defaults", "--no-git", "--no-lock", *data]
+    )
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == f"error: {first_conflict(combination)}\n"
+    assert result.stderr == f"error: {in_flags(first_conflict(combination), 'new')}\n"
     assert not dest.exists()
     assert list(tmp_path.iterdir()) == []

@@ -175,7 +175,7 @@ def test_recommend_refuses_a_bad_answer_in_one_line() -> None:
     result = invoke(app, ["recommend", "--traffic", "huge"])
     assert result.exit_code == 1
     assert result.output.strip() == (
-        "error: traffic=huge is not a choice: choose one of low, moderate, high."
+        "error: --traffic huge is not a choice: choose one of low, moderate, high."
     )
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from stackwise.errors import StackwiseError
+from stackwise.errors import AnswerError
 from stackwise.template_source import copier_yml
 
 if TYPE_CHECKING:
@@ -66,9 +66,9 @@ class Question:
                 return True
             if text in _FALSE:
                 return False
-            raise StackwiseError(f"{self.key} takes yes or no, not {raw!r}.")
+            raise AnswerError(f"{self.key} takes yes or no, not {raw!r}.", self.key)
         if isinstance(raw, (dict, list)) or raw is None:
-            raise StackwiseError(f"{self.key} takes a single value, not {raw!r}.")
+            raise AnswerError(f"{self.key} takes a single value, not {raw!r}.", self.key)
         return str(raw) if not isinstance(raw, bool) else str(raw).lower()
 
     def render_default(self, context: dict[str, Any]) -> Any:
