@@ -37,6 +37,7 @@ FLAG_KEYS = {
     "team": "team_size",
     "existing_flask": "existing_flask",
     "framework": "framework",
+    "legacy_mount": "legacy_mount",
     "validation": "validation",
     "docs": "docs",
     "errors": "error_format",
@@ -130,6 +131,10 @@ def new(
         str | None,
         typer.Option(help="Web framework [fastapi|flask|hybrid]"),
     ] = None,
+    legacy_mount: Annotated[
+        str | None,
+        typer.Option(help="Where the Flask app answers [root|prefix]"),
+    ] = None,
     validation: Annotated[
         str | None,
         typer.Option(help="Request validation [pydantic|marshmallow|none]"),
@@ -189,6 +194,7 @@ def new(
             team=team,
             existing_flask=existing_flask,
             framework=framework,
+            legacy_mount=legacy_mount,
             validation=validation,
             docs=docs,
             errors=errors,

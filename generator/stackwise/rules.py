@@ -97,8 +97,8 @@ CRITERIA = {
         ),
         Criterion(
             "migration",
-            "mounts a Flask (WSGI) app on its own path (/legacy) and takes its routes over "
-            "one at a time: a migration path",
+            "mounts a Flask (WSGI) app, at its own URLs or under /legacy, and takes its routes "
+            "over one at a time: a migration path",
             "the existing app and its extensions keep growing as they are",
         ),
     )
