@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import combinations
 from tests.support.apps import FAILING_APP, serve_script
 from tests.support.browser import visit_offline
 from tests.support.fastapi_checks import (
@@ -29,6 +30,7 @@ from tests.support.fastapi_checks import (
     check_secure_defaults,
 )
 from tests.support.http_client import post_chunked
+from tests.support.projects import check_project
 from tests.support.servers import running
 from tests.support.template import Render
 
@@ -247,3 +249,46 @@ def test_hybrid_refuses_other_validation(copie: Any, template_dir: Path) -> None
         )
         assert result.exit_code != 0
         assert "the FastAPI app of hybrid always validates with Pydantic" in str(result.exception)
+
+
+def readme_move(readme: str) -> tuple[str, str, str, tuple[str, str]]:
+    """Step 1 of the README's "Move a route": the file to write, its code, the import of the
+    routers it gives, and (the router to include, the line it goes after)."""
+    section = readme.partition("## Move a route from Flask to FastAPI")[2].partition("\n## ")[0]
+    found = re.search(r"`(routes/\w+\.py)`:\n\n( *)```python\n(.*?)\n *```", section, re.DOTALL)
+    assert found, section
+    path, indent, code = found.groups()
+    code = "\n".join(line.removeprefix(indent) for line in code.splitlines()) + "\n"
+    name = path.removeprefix("routes/").removesuffix(".py")
+    flat = re.sub(r"\s+", " ", section)  # the sentences, whatever their line breaks
+    imports = re.search(r"the import of the routers becomes `(from \.routes import [^`]+)`", flat)
+    include = re.search(rf"`(app\.include_router\({name}\.router\))` goes after `([^`]+)`", flat)
+    assert imports and include, section
+    return path, code, imports.group(1), (include.group(1), include.group(2))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("legacy_mount", combinations.values("legacy_mount"))
+def test_the_documented_move_keeps_the_project_checks_passing(
+    render: Render, legacy_mount: str
+) -> None:
+    """README, "Move a route", step 1 as written: a FastAPI route with the path of a Flask route.
+    The project's own tests (which check that path as clients see it), ruff and strict mypy
+    still pass, and the FastAPI app now answers and describes that path."""
+    project = render(framework="hybrid", legacy_mount=legacy_mount, team_size="large")
+    package = project / "src" / "demo_app"
+    path, code, imports, (include, after) = readme_move((project / "README.md").read_text())
+    (package / path).write_text(code)
+    app_py = (package / "app.py").read_text()
+    assert after in app_py
+    app_py = re.sub(r"^from \.routes import .*$", imports, app_py, count=1, flags=re.MULTILINE)
+    app_py = app_py.replace(after, f"{after}\n    {include}")
+    (package / "app.py").write_text(app_py)
+    check_project(project)
+    moved = re.search(r'@router\.get\("([^"]+)"\)', code)
+    assert moved
+    with running(project, ["-m", "demo_app"], APP_NAME=APP_NAME) as server:
+        schema = json.loads(call(server.base, "GET", "/openapi.json")[2])
+        assert moved.group(1) in schema["paths"]
+        status, _, body = call(server.base, "GET", moved.group(1))
+        assert (status, json.loads(body)["url"]) == (200, moved.group(1))

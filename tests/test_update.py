@@ -397,3 +397,23 @@ def test_without_a_repository_url_new_drops_the_staging_path_and_update_asks_for
     assert result.exit_code == 1
     assert "pass --from PATH" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("stored", "given", "changes"),
+    [
+        # A hybrid made before legacy_mount existed keeps its Flask app under /legacy.
+        ({"framework": "hybrid"}, {}, {"legacy_mount": "prefix"}),
+        ({"framework": "hybrid"}, {"legacy_mount": "root"}, {"legacy_mount": "root"}),
+        ({"framework": "hybrid", "legacy_mount": "root"}, {}, {}),
+        # The question does not apply: nothing to keep.
+        ({"framework": "fastapi"}, {}, {}),
+        ({"framework": "hybrid"}, {"framework": "fastapi"}, {"framework": "fastapi"}),
+    ],
+)
+def test_an_answer_added_since_keeps_the_project_as_it_was(
+    stored: dict[str, Any], given: dict[str, str], changes: dict[str, Any]
+) -> None:
+    from stackwise.update import changed_answers
+
+    assert changed_answers({"project_name": "p", **stored}, given) == changes
