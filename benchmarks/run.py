@@ -368,7 +368,7 @@ def start_server(
     the access log as in production, is dropped, for both alike."""
     argv = ["-m", package] if variant == "starter" else [str(BARE_APPS[framework])]
     try:
-        # A Flask starter refuses to start without a SECRET_KEY.
+        # A Flask starter without a SECRET_KEY would make a random one and log a warning.
         server = stack.enter_context(
             running(project, argv, keep_stdout=False, SECRET_KEY="benchmark")
         )

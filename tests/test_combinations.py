@@ -20,6 +20,14 @@ from tests.support.combinations import DIMENSIONS, Combination
 CONFLICTS: list[tuple[dict[str, Any], str]] = [
     *[
         (
+            {"framework": framework, "legacy_mount": "prefix"},
+            f"legacy_mount=prefix does not fit framework={framework}: only the hybrid mounts a "
+            "Flask app, so leave legacy_mount out or choose framework=hybrid.",
+        )
+        for framework in ("fastapi", "flask")
+    ],
+    *[
+        (
             {"framework": framework, "validation": validation},
             f"validation={validation} does not fit framework={framework}: "
             f"{'FastAPI' if framework == 'fastapi' else 'the FastAPI app of hybrid'} always "

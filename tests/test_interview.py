@@ -1,5 +1,6 @@
 """The interview, driven through prompt_toolkit's pipe input (no terminal needed)."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,14 +90,17 @@ def test_the_user_can_override_the_recommendation(keys: Any, tmp_path: Path) -> 
 
 def test_an_existing_flask_app_preselects_hybrid(keys: Any, tmp_path: Path) -> None:
     given = ["--purpose", "api", "--no-async", "--traffic", "low", "--team", "solo"]
-    # existing_flask: y and Enter; the framework: hybrid, preselected; validation is not asked
-    # (hybrid's FastAPI app takes pydantic only); then the defaults.
-    keys.send_text("y" + ENTER + ENTER * 11)
+    # existing_flask: y and Enter; the framework: hybrid, preselected; where the Flask app
+    # answers: one down, under /legacy; validation is not asked (hybrid's FastAPI app takes
+    # pydantic only); then the defaults.
+    keys.send_text("y" + ENTER + ENTER + DOWN + ENTER + ENTER * 10)
     result = invoke(app, ["new", str(tmp_path / "move"), *QUIET, *given])
     assert result.exit_code == 0, result.output
     assert "Recommended: FastAPI with Flask mounted" in result.output
+    assert re.search(r"legacy_mount +prefix", result.output)  # in the summary
     answers = answers_of(tmp_path / "move")
     assert (answers["framework"], answers["validation"]) == ("hybrid", "pydantic")
+    assert answers["legacy_mount"] == "prefix"
     assert (tmp_path / "move" / "src" / "move" / "legacy" / "views.py").is_file()
 
 

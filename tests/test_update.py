@@ -538,3 +538,23 @@ def test_generated_files_carry_no_facts_about_this_machine(tmp_path: Path) -> No
             text = path.read_bytes().decode("utf-8", errors="replace")
             found = sorted(fact for fact in facts if fact in text)
             assert not found, f"{name}/{path.relative_to(project)} holds {found}"
+
+
+@pytest.mark.parametrize(
+    ("stored", "given", "changes"),
+    [
+        # A hybrid made before legacy_mount existed keeps its Flask app under /legacy.
+        ({"framework": "hybrid"}, {}, {"legacy_mount": "prefix"}),
+        ({"framework": "hybrid"}, {"legacy_mount": "root"}, {"legacy_mount": "root"}),
+        ({"framework": "hybrid", "legacy_mount": "root"}, {}, {}),
+        # The question does not apply: nothing to keep.
+        ({"framework": "fastapi"}, {}, {}),
+        ({"framework": "hybrid"}, {"framework": "fastapi"}, {"framework": "fastapi"}),
+    ],
+)
+def test_an_answer_added_since_keeps_the_project_as_it_was(
+    stored: dict[str, Any], given: dict[str, str], changes: dict[str, Any]
+) -> None:
+    from stackwise.update import changed_answers
+
+    assert changed_answers({"project_name": "p", **stored}, given) == changes

@@ -46,6 +46,7 @@ FLAG_KEYS = {
     "team": "team_size",
     "existing_flask": "existing_flask",
     "framework": "framework",
+    "legacy_mount": "legacy_mount",
     "validation": "validation",
     "docs": "docs",
     "errors": "error_format",
@@ -144,6 +145,10 @@ def new(
         str | None,
         typer.Option(help="Web framework [fastapi|flask|hybrid]"),
     ] = None,
+    legacy_mount: Annotated[
+        str | None,
+        typer.Option(help="Where the Flask app answers [root|prefix]"),
+    ] = None,
     validation: Annotated[
         str | None,
         typer.Option(help="Request validation [pydantic|marshmallow|none]"),
@@ -207,6 +212,7 @@ def new(
             team=team,
             existing_flask=existing_flask,
             framework=framework,
+            legacy_mount=legacy_mount,
             validation=validation,
             docs=docs,
             errors=errors,

@@ -1,5 +1,7 @@
 """`stackwise new`: gather the answers, then render the project and say what to do next."""
 
+import re
+import shlex
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -92,20 +94,28 @@ def folder_name(answers: Mapping[str, Any]) -> str:
 
 
 def next_steps(resolved: dict[str, Any], dest: Path, git_note: str) -> str:
-    """What was created and the commands to try it, printed at the end of `new`."""
-    package = resolved["package_name"]
+    """What was created and the commands to try it, printed at the end of `new`.
+
+    The commands and links are those of the project's README ("Run it"): one source for what
+    the tool prints and what the project documents.
+    """
+    commands, links = run_it((dest / "README.md").read_text(encoding="utf-8"))
     lines = [
         f"Created {resolved['project_name']} ({rules.NAMES[resolved['framework']]}) in {dest}",
         git_note,
         "",
         "Next steps:",
-        f"  cd {dest}",
-        "  uv sync                        # install",
-        f"  uv run python -m {package:<13} # serve http://127.0.0.1:8000",
-        "  uv run pytest                  # test",
+        f"  cd {shlex.quote(str(dest))}",
+        *(f"  {command}" for command in commands),
     ]
-    if resolved["docs"] in ("swagger", "both") and resolved["framework"] != "flask":
-        lines.append("  open http://127.0.0.1:8000/docs")
-    if resolved["framework"] == rules.HYBRID:
-        lines.append("  open http://127.0.0.1:8000/legacy/hello  # the mounted Flask app")
+    if links:
+        lines += ["", "Then open:", *(f"  {link}" for link in links)]
     return "\n".join(lines)
+
+
+def run_it(readme: str) -> tuple[list[str], list[str]]:
+    """The commands (with their comments) and the links of a README's "Run it" section."""
+    section = readme.partition("\n## Run it\n")[2].partition("\n## ")[0]
+    block = section.partition("```console\n")[2].partition("```")[0]
+    links = re.findall(r"^- <(http[^>]+)>(.*)$", section, re.MULTILINE)
+    return block.splitlines(), [url + text for url, text in links]

@@ -67,7 +67,7 @@ def resolve(
     *,
     kept: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """All public answers.
+    """Every answer a project stores: those of the questions that apply to the others.
 
     `defaults` overrides copier.yml's defaults (the running Python, the git identity); `ask` is
     None when every missing answer takes its default. `kept`: answers from before, each kept
@@ -82,6 +82,7 @@ def resolve(
         if question.computed:
             context[question.key] = question.render_default(context)
             continue
+        applies = question.applies(context)
         if question.key in given:
             answer = checked(question, question.coerce(given[question.key]), context)
         elif question.key in kept and not question.problem(kept[question.key], context):
@@ -90,11 +91,13 @@ def resolve(
             default = defaults.get(question.key)
             if default is None or question.problem(default, context):
                 default = question.render_default(context)
-            if ask is None or question.key in NEVER_ASKED:
+            if ask is None or question.key in NEVER_ASKED or not applies:
                 answer = checked(question, default, context)
             else:
                 answer = checked(question, ask(question, default, context), context)
-        context[question.key] = answers[question.key] = answer
+        context[question.key] = answer
+        if applies:  # as copier: an answer to a question it skips is not stored
+            answers[question.key] = answer
     return answers
 
 

@@ -98,8 +98,8 @@ CRITERIA = {
         ),
         Criterion(
             "migration",
-            "mounts a Flask (WSGI) app on its own path (/legacy) and takes its routes over "
-            "one at a time: a migration path",
+            "mounts a Flask (WSGI) app, at its own URLs or under /legacy, and takes its routes "
+            "over one at a time: a migration path",
             "the existing app and its extensions keep growing as they are",
         ),
     )
@@ -165,10 +165,14 @@ def deploy_default(needs: Needs) -> tuple[str, str]:
     Kubernetes once the service is likely to outgrow one machine (high traffic) or is run by a
     large team, else Docker.
     """
+    causes = []
     if needs.team_size == "large":
-        return "kubernetes", f"A large team: {DEPLOYMENT['kubernetes']}"
+        causes.append("a large team")
     if needs.traffic == "high":
-        return "kubernetes", f"High traffic is expected: {DEPLOYMENT['kubernetes']}"
+        causes.append("high traffic is expected")
+    if causes:  # every cause that holds is named
+        why = ", and ".join(causes)
+        return "kubernetes", f"{why[0].upper()}{why[1:]}: {DEPLOYMENT['kubernetes']}"
     return "docker", f"Neither a large team nor high traffic: {DEPLOYMENT['docker']}"
 
 

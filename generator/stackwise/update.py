@@ -110,15 +110,25 @@ def _count(files: tuple[str, ...]) -> str:
     return f"{len(files)} file" + ("" if len(files) == 1 else "s")
 
 
+# Questions added after projects were made, with the answer that keeps such a project as it was
+# (their default would change it): a hybrid made before legacy_mount has its Flask app under
+# /legacy.
+AS_BEFORE = {"legacy_mount": "prefix"}
+
+
 def changed_answers(stored: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
     """The answers --data changes, checked as `stackwise new` checks them.
 
-    They are checked together with the answers the project keeps.
+    They are checked together with the answers the project keeps. A question the project was
+    made without, and that applies to it, gets the answer of AS_BEFORE unless --data gives one.
     """
     known = set(questions.public_keys())
     kept = {key: value for key, value in stored.items() if key in known}
-    resolved = resolve.resolve({**kept, **given}, {}, None)
-    return {key: resolved[key] for key in given}
+    missing = {key: value for key, value in AS_BEFORE.items() if key not in {*stored, *given}}
+    applying = resolve.resolve({**kept, **given}, {}, None)
+    as_before = {key: value for key, value in missing.items() if key in applying}
+    resolved = resolve.resolve({**kept, **as_before, **given}, {}, None)
+    return {key: resolved[key] for key in [*as_before, *given]}
 
 
 def _repository_top(project: Path, shown: str) -> Path:
