@@ -153,7 +153,7 @@ def check_failures(project: Path, error_format: str) -> None:
         assert status == 503
         assert json.loads(body) == {
             "status": "failing",
-            "legacy": "failing: 500 INTERNAL SERVER ERROR",
+            "legacy": "failing: 500 Internal Server Error",
         }
         for path in ("/boom", "/legacy/boom"):
             for accept, html in ((API, False), (BROWSER, True)):
