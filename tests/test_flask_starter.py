@@ -276,7 +276,8 @@ def test_the_project_serves(
         assert created[0] == 201
         item = json.loads(created[2])
         assert item == {"id": 1, "name": "Thé 🫖", "price": 12.5}
-        assert json.loads(request("GET", base + "/api/items")[2]) == [item]
+        page = {"items": [item], "next": None}
+        assert json.loads(request("GET", base + "/api/items")[2]) == page
         assert json.loads(request("GET", base + "/api/items/1")[2]) == item
         if answers["pages"]:
             home = request("GET", base + "/")

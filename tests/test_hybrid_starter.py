@@ -152,7 +152,7 @@ def check_flask_routes_are_not_described(base: str, docs: str) -> None:
     if docs != "none":
         schema = json.loads(call(base, "GET", "/openapi.json")[2])
         assert schema["info"]["title"] == APP_NAME
-        assert set(schema["paths"]) == {"/health", "/api/items", "/api/items/{item_id}"}
+        assert set(schema["paths"]) == {"/health", "/ready", "/api/items", "/api/items/{item_id}"}
 
 
 def check_failures(project: Path, error_format: str, prefix: str) -> None:
@@ -164,7 +164,7 @@ def check_failures(project: Path, error_format: str, prefix: str) -> None:
         assert status == 503
         assert json.loads(body) == {
             "status": "failing",
-            "legacy": "failing: 500 INTERNAL SERVER ERROR",
+            "legacy": "failing: 500 Internal Server Error",
         }
         for path in ("/boom", f"{prefix}/boom-in-flask"):
             for accept, html in ((API, False), (BROWSER, True)):
