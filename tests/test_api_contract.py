@@ -8,16 +8,20 @@ string or a boolean is not a price, an integer is); names trimmed, then 1 to 100
 without control characters; a body only as `application/json` (else 415); HEAD wherever GET is;
 no Content-Type on a 204; no Server header; one CORS policy; 400 for malformed or too deeply
 nested JSON; 422 with the same `errors` entries (`loc`, `msg`, `type`, in Pydantic's words).
+And the server's limits: lists in pages (`?limit=N&after=ID`, `{"items": [...], "next": ...}`),
+writes over WRITE_RATE_LIMIT a 429 with `Retry-After`, the security headers and `Cache-Control:
+no-store` on every answer, `/ready` beside `/health`.
 
 To check a new rule in every starter, add a Case to CASES (or LEGACY_CASES for the hybrid's
-Flask app): cases run in order, on a fresh app.
+Flask app, RATE_LIMITED_CASES for a server that limits writes): cases run in order, on a fresh
+app.
 
 Known difference, normalised here: Flask answers OPTIONS on every route by itself, so its
 `Allow` header names OPTIONS beside the methods of the contract."""
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +41,9 @@ ENVIRONMENT = {
     "SECRET_KEY": "stackwise-contract-test",
     "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
     "CORS_ORIGINS": ORIGIN,
+    "WRITE_RATE_LIMIT": "",  # CASES write many times; RATE_LIMITED_CASES run with a limit
 }
+WRITE_RATE_LIMIT = "2/minute"
 JSON = "application/json"
 PROBLEM = "application/problem+json"
 HTML = "text/html; charset=utf-8"
@@ -47,8 +53,25 @@ VARIANTS = {
     "flask-pydantic": {"framework": "flask", "validation": "pydantic", "docs": "both"},
     "flask-marshmallow": {"framework": "flask", "validation": "marshmallow", "docs": "both"},
     "flask-none": {"framework": "flask", "validation": "none", "docs": "none"},
-    "hybrid": {"framework": "hybrid", "validation": "pydantic", "docs": "both"},
+    # The Flask app under /legacy, and at its own URLs (the default): LEGACY_CASES at either.
+    "hybrid": {
+        "framework": "hybrid",
+        "validation": "pydantic",
+        "docs": "both",
+        "legacy_mount": "prefix",
+    },
+    "hybrid-root": {"framework": "hybrid", "validation": "pydantic", "docs": "both"},
 }
+# On every answer (the server's limits): no HSTS, which only a request over https gets.
+SECURITY_HEADERS = {
+    "cache-control": "no-store",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+}
+PERMISSIONS_POLICY = "camera=()"  # one of the features Permissions-Policy turns off
 COMMON = {"pages": False, "needs_async": False, "team_size": "solo", "deploy": "none"}
 
 # The words of the contract (the generated project's validation.py).
@@ -69,6 +92,8 @@ MSG = {
     "finite_number": "Input should be a finite number",
     "greater_than": "Input should be greater than 0",
     "int_parsing": "Input should be a valid integer, unable to parse string as an integer",
+    "greater_than_equal": "Input should be greater than or equal to 1",
+    "less_than_equal": "Input should be less than or equal to 100",
 }
 DEEP = b"[" * 3000 + b"]" * 3000  # deeper than any JSON parser here goes, within the limit
 TOO_LARGE = json.dumps({"name": "x", "price": 1, "padding": "x" * MAX_BODY_BYTES}).encode()
@@ -97,11 +122,20 @@ class Case:
     allow: str | None = None
     cors: dict[str, Any] | None = None
     chunked: bool = False
+    retry_after: bool = False  # a Retry-After of 1 to 60 seconds
 
     @property
     def name(self) -> str:
         shown = self.body if isinstance(self.body, bytes) else json.dumps(self.body)
         return f"{self.method} {self.path} {self.content_type} {str(shown)[:40]}"
+
+
+def page_body(items: list[dict[str, Any]], next_page: str | None = None) -> dict[str, Any]:
+    return {"items": items, "next": next_page}
+
+
+ITEM_1 = {"id": 1, "name": "Thé 🫖", "price": 12.5}
+ITEM_2 = {"id": 2, "name": "x" * 100, "price": 3.0}
 
 
 def invalid(body: Any, *errors: dict[str, Any], path: str = "/api/items") -> Case:
@@ -111,10 +145,12 @@ def invalid(body: Any, *errors: dict[str, Any], path: str = "/api/items") -> Cas
 CASES = [
     Case("GET", "/health", 200, json={"status": "ok"}),
     Case("HEAD", "/health", 200),
+    Case("GET", "/ready", 200, json={"status": "ready"}),
+    Case("HEAD", "/ready", 200),
     Case("HEAD", "/api/items", 200),
     Case("POST", "/health", 405, content_type=None, allow="GET, HEAD", detail="Method Not Allowed"),
     Case("GET", "/no-such-page", 404, detail="Not Found"),
-    Case("GET", "/api/items", 200, json=[]),
+    Case("GET", "/api/items", 200, json=page_body([])),
     # Names are trimmed; an integer is a price.
     Case(
         "POST",
@@ -132,6 +168,34 @@ CASES = [
         json={"id": 2, "name": "x" * 100, "price": 3.0},
     ),
     Case("GET", "/api/items/1", 200, json={"id": 1, "name": "Thé 🫖", "price": 12.5}),
+    # Lists in pages: `limit` items (20 unless asked, 1 to 100) after the id `after`.
+    Case("GET", "/api/items?limit=1", 200, json=page_body([ITEM_1], "/api/items?limit=1&after=1")),
+    Case("GET", "/api/items?limit=1&after=1", 200, json=page_body([ITEM_2])),
+    Case("GET", "/api/items?after=2", 200, json=page_body([])),
+    Case(
+        "GET",
+        "/api/items?limit=0",
+        422,
+        detail=INVALID,
+        errors=[err("query", "limit", type_="greater_than_equal")],
+    ),
+    Case(
+        "GET",
+        "/api/items?limit=101",
+        422,
+        detail=INVALID,
+        errors=[err("query", "limit", type_="less_than_equal")],
+    ),
+    Case(
+        "GET",
+        "/api/items?limit=ten&after=x",
+        422,
+        detail=INVALID,
+        errors=[
+            err("query", "limit", type_="int_parsing"),
+            err("query", "after", type_="int_parsing"),
+        ],
+    ),
     # Strict types: a string or a boolean is not a price, a number is not a name.
     invalid({"name": "x", "price": "12.5"}, err("body", "price", type_="float_type")),
     invalid({"name": "x", "price": True}, err("body", "price", type_="float_type")),
@@ -221,7 +285,7 @@ CASES = [
         allow="DELETE, GET, HEAD",
         detail="Method Not Allowed",
     ),
-    Case("GET", "/api/items", 200, json=[{"id": 2, "name": "x" * 100, "price": 3.0}]),
+    Case("GET", "/api/items", 200, json=page_body([ITEM_2])),
     # One CORS policy: the allowed origin, these methods, Vary: Origin.
     Case(
         "GET",
@@ -304,6 +368,17 @@ LEGACY_CASES = [
     invalid(b"", err("body", type_="missing"), path="/legacy/greetings"),
 ]
 
+# On a server whose WRITE_RATE_LIMIT is 2/minute: the third write of a client is refused, reads
+# are not.
+TOO_MANY = f"Too many writes: at most {WRITE_RATE_LIMIT} per client."
+RATE_LIMITED_CASES = [
+    Case("POST", "/api/items", 201, {"name": "Tea", "price": 1}, json={"id": 1}),
+    Case("POST", "/api/items", 201, {"name": "Tea", "price": 1}, json={"id": 2}),
+    Case("POST", "/api/items", 429, {"name": "Tea", "price": 1}, detail=TOO_MANY, retry_after=True),
+    Case("DELETE", "/api/items/1", 429, content_type=None, detail=TOO_MANY, retry_after=True),
+    Case("GET", "/api/items/1", 200, json={"id": 1, "name": "Tea", "price": 1.0}),
+]
+
 
 def send(base: str, case: Case, accept: str) -> tuple[int, dict[str, str], bytes]:
     data = case.body
@@ -325,6 +400,15 @@ def problems(case: Case, status: int, headers: dict[str, str], body: bytes, page
     content_type = headers.get("content-type")
     if "server" in headers:
         found.append(f"a Server header: {headers['server']}")
+    for name, value in SECURITY_HEADERS.items():
+        if headers.get(name) != value:
+            found.append(f"{name}: {headers.get(name)}")
+    if PERMISSIONS_POLICY not in headers.get("permissions-policy", ""):
+        found.append(f"Permissions-Policy: {headers.get('permissions-policy')}")
+    if "strict-transport-security" in headers:
+        found.append("HSTS over plain http")
+    if case.retry_after and not 1 <= int(headers.get("retry-after", "0")) <= 60:
+        found.append(f"Retry-After: {headers.get('retry-after')}")
     if case.cors is not None:
         return found + cors_problems(case, status, headers)
     if status != case.status:
@@ -377,7 +461,7 @@ def problems(case: Case, status: int, headers: dict[str, str], body: bytes, page
         "title": title(status),
         "status": status,
         "detail": case.detail,
-        "instance": case.path,
+        "instance": case.path.split("?")[0],
     }
     if case.errors is not None:
         wanted_problem["errors"] = case.errors
@@ -449,6 +533,13 @@ def test_every_starter_keeps_the_contract(render: Render, variant: str, error_fo
             broken += run_cases(server.base, CASES, accept)
             if variant == "hybrid":
                 broken += run_cases(server.base, LEGACY_CASES, accept)
+            elif variant == "hybrid-root":
+                at_root = [replace(c, path=c.path.removeprefix("/legacy")) for c in LEGACY_CASES]
+                broken += run_cases(server.base, at_root, accept)
+        assert "Traceback" not in server.output, server.output
+        limited = {**ENVIRONMENT, "WRITE_RATE_LIMIT": WRITE_RATE_LIMIT}
+        with running(project, ["-m", "demo_app"], **limited) as server:
+            broken += run_cases(server.base, RATE_LIMITED_CASES, accept)
         assert "Traceback" not in server.output, server.output
     assert broken == [], "\n".join(broken)
 

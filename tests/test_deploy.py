@@ -144,8 +144,9 @@ def test_the_deployment_is_hardened_and_scales_by_replicas(projects: dict[str, P
     assert security["readOnlyRootFilesystem"] is True
     assert security["allowPrivilegeEscalation"] is False
     assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"]["path"] == "/health"
+    # Readiness: whether the app can serve; liveness: whether the process answers.
+    assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/health"
     assert set(container["resources"]) == {"requests", "limits"}
     sources = container["envFrom"]
     assert sources[0]["configMapRef"]["name"] == deployment["metadata"]["name"]

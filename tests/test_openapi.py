@@ -35,10 +35,10 @@ print(json.dumps(app.spec if hasattr(type(app), "spec") else app.openapi()))
 PROBLEM = "application/problem+json"
 # Every operation of the items API, and the errors it answers besides those of every request.
 ERRORS = {
-    ("/api/items", "get"): set(),
-    ("/api/items", "post"): {"400", "413", "415", "422"},
+    ("/api/items", "get"): {"422"},
+    ("/api/items", "post"): {"400", "413", "415", "422", "429"},
     ("/api/items/{item_id}", "get"): {"404", "422"},
-    ("/api/items/{item_id}", "delete"): {"404", "422"},
+    ("/api/items/{item_id}", "delete"): {"404", "422", "429"},
 }
 GENERATOR = "openapi-python-client>=0.29"
 
@@ -86,16 +86,26 @@ def test_the_description_is_valid_and_documents_every_error(
                 assert content[PROBLEM]["schema"] == {"$ref": "#/components/schemas/Problem"}
         if "requestBody" in operation:
             assert operation["requestBody"]["required"] is True
+        if "429" in codes:
+            assert set(operation["responses"]["429"]["headers"]) == {"Retry-After"}
+    # The page's parameters: how many items, and the id the page starts after.
+    parameters = spec["paths"]["/api/items"]["get"]["parameters"]
+    assert {(p["name"], p["in"]) for p in parameters} == {("limit", "query"), ("after", "query")}
+    limit = next(p["schema"] for p in parameters if p["name"] == "limit")
+    assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, 100, 20)
     if answers["error_format"] != "html":
         problem = schemas["Problem"]
         assert set(problem["required"]) == {"type", "title", "status", "detail", "instance"}
         assert problem["properties"]["errors"]["items"] == {
             "$ref": "#/components/schemas/FieldError"
         }
-    if answers["framework"] != "flask":  # Flask's /health is a plain Flask view, undocumented
-        ok = spec["paths"]["/health"]["get"]["responses"]["200"]["content"]["application/json"]
-        assert ok["schema"] == {"$ref": "#/components/schemas/Health"}
-        assert schemas["Health"]["examples"][0]["status"] == "ok"
+    if answers["framework"] != "flask":  # Flask's /health and /ready: plain views, undocumented
+        for path, name, status in (("/health", "Health", "ok"), ("/ready", "Ready", "ready")):
+            responses = spec["paths"][path]["get"]["responses"]
+            ok = responses["200"]["content"]["application/json"]
+            assert ok["schema"] == {"$ref": f"#/components/schemas/{name}"}
+            assert schemas[name]["examples"][0]["status"] == status
+        assert set(spec["paths"]["/ready"]["get"]["responses"]["503"]["content"]) == media_types
 
 
 # Run with the generated client on the path, in the generator's environment (it brings httpx
@@ -116,7 +126,9 @@ assert created.status_code == 201, created
 item = created.parsed
 assert (item.name, item.price) == ("Teapot", 12.5), item
 assert get_item.sync(client=client, item_id=item.id).to_dict() == item.to_dict()
-assert [each.to_dict() for each in list_items.sync(client=client)] == [item.to_dict()]
+page = list_items.sync(client=client, limit=1)
+assert [each.to_dict() for each in page.items] == [item.to_dict()], page
+assert page.to_dict()["next"] is None, page
 assert delete_item.sync_detailed(client=client, item_id=item.id).status_code == 204
 missing = get_item.sync_detailed(client=client, item_id=item.id)
 assert missing.status_code == 404, missing

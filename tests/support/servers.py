@@ -93,6 +93,6 @@ def running(
 @contextmanager
 def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
     """The project's production command on 127.0.0.1 and a free port; stopped on exit."""
-    # A Flask project's production command refuses to start without a SECRET_KEY.
+    # Without a SECRET_KEY, a Flask project would make a random one and log a warning.
     with running(project, ["-m", package], startup, SECRET_KEY="stackwise-test") as server:
         yield server.base

@@ -49,4 +49,7 @@ MESSAGES = {
     "finite_number": "Input should be a finite number",
     "greater_than": "Input should be greater than 0",
     "int_parsing": "Input should be a valid integer, unable to parse string as an integer",
+    # A bound of a query parameter (a page's `limit`): Pydantic's words, with the bound.
+    "greater_than_equal": "Input should be greater than or equal to {ge}",
+    "less_than_equal": "Input should be less than or equal to {le}",
 }
