@@ -31,8 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from stackwise.answers import resolve  # noqa: E402
 from stackwise.decision_record import decision  # noqa: E402
+from stackwise.resolve import resolve  # noqa: E402
 from tests.support.combinations import BASE, combination_id, supported  # noqa: E402
 
 ANSWERS_FILE = ".copier-answers.yml"
