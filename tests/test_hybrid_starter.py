@@ -141,7 +141,7 @@ def check_flask_routes_are_not_described(base: str, docs: str) -> None:
     if docs != "none":
         schema = json.loads(call(base, "GET", "/openapi.json")[2])
         assert schema["info"]["title"] == APP_NAME
-        assert set(schema["paths"]) == {"/health", "/api/items", "/api/items/{item_id}"}
+        assert set(schema["paths"]) == {"/health", "/ready", "/api/items", "/api/items/{item_id}"}
 
 
 def check_failures(project: Path, error_format: str) -> None:
