@@ -89,7 +89,17 @@ def next_steps(resolved: dict[str, Any], dest: Path, git_note: str) -> str:
         "Next steps:",
         f"  cd {dest}",
         "  uv sync                        # install",
-        f"  uv run python -m {package:<13} # serve http://127.0.0.1:8000",
+    ]
+    if resolved["database"] == "postgresql":
+        lines += [
+            f"  export DATABASE_URL=postgresql://USER:PASSWORD@localhost:5432/{package}",
+            "  uv run alembic upgrade head    # create the tables",
+        ]
+    serve = "serve http://127.0.0.1:8000"
+    if resolved["database"] == "sqlite":
+        serve += " (migrates data/app.db)"
+    lines += [
+        f"  uv run python -m {package:<13} # {serve}",
         "  uv run pytest                  # test",
     ]
     if resolved["docs"] in ("swagger", "both") and resolved["framework"] != "flask":
