@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.support import postgres
 from tests.support.http_client import get
 from tests.support.projects import project_env, python
 
@@ -59,7 +60,9 @@ def running(
         process = subprocess.Popen(
             [python(project), *argv],
             cwd=project,
-            env=project_env(project, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", **env),
+            env=project_env(
+                project, **{"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1", **env}
+            ),
             stdout=log if keep_stdout else subprocess.DEVNULL,
             stderr=subprocess.STDOUT if keep_stdout else log,
             start_new_session=True,
@@ -92,7 +95,27 @@ def running(
 
 @contextmanager
 def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
-    """The project's production command on 127.0.0.1 and a free port; stopped on exit."""
+    """The project's production command on 127.0.0.1 and a free port; stopped on exit. A
+    PostgreSQL project gets a database of its own, migrated first (as its deployment does); a
+    SQLite one migrates its file as it starts."""
+    database = migrated_database(project, package)
     # A Flask project's production command refuses to start without a SECRET_KEY.
-    with running(project, ["-m", package], startup, SECRET_KEY="stackwise-test") as server:
+    with running(
+        project, ["-m", package], startup, SECRET_KEY="stackwise-test", **database
+    ) as server:
         yield server.base
+
+
+def migrated_database(project: Path, package: str) -> dict[str, str]:
+    """DATABASE_URL of a new database at the latest migration, for a PostgreSQL project."""
+    database = postgres.database_env(project)
+    if database:
+        subprocess.run(
+            [python(project), "-m", f"{package}.migrate"],
+            cwd=project,
+            env=project_env(project, **database),
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+    return {"DATABASE_URL": database["DATABASE_URL"]} if database else {}
