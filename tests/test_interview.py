@@ -16,13 +16,13 @@ from tests.support.cli import invoke
 
 ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
 # The questions asked by `stackwise new DEST` with nothing given, in order (package_name is
-# derived, never asked): 5 needs, 6 stack choices, 5 project details, then the confirmation.
-QUESTIONS = 16
+# derived, never asked): 5 needs, 7 stack choices, 5 project details, then the confirmation.
+QUESTIONS = 17
 ALL_BUT_THE_NAME = [
     "--purpose", "api", "--no-async", "--traffic", "low", "--team", "small",
     "--no-existing-flask", "--framework", "fastapi", "--validation", "pydantic",
     "--docs", "both", "--errors", "problem", "--no-pages", "--deploy", "docker",
-    "--description", "d",
+    "--database", "sqlite", "--description", "d",
     "--author", "a", "--email", "a@example.com", "--python", "3.11",
 ]  # fmt: skip
 
@@ -63,7 +63,7 @@ def test_the_recommendation_is_preselected(keys: Any, tmp_path: Path) -> None:
 def test_the_user_can_override_the_recommendation(keys: Any, tmp_path: Path) -> None:
     given = ["--purpose", "webapp", "--no-async", "--traffic", "low", "--team", "solo"]
     # existing_flask, then framework: one up from flask (the recommendation) is fastapi.
-    keys.send_text(ENTER + "\x1b[A" + ENTER + ENTER * 11)
+    keys.send_text(ENTER + "\x1b[A" + ENTER + ENTER * 12)
     result = invoke(app, ["new", str(tmp_path / "webshop"), "--no-git", *given])
     assert result.exit_code == 0, result.output
     answers = answers_of(tmp_path / "webshop")
@@ -75,7 +75,7 @@ def test_an_existing_flask_app_preselects_hybrid(keys: Any, tmp_path: Path) -> N
     given = ["--purpose", "api", "--no-async", "--traffic", "low", "--team", "solo"]
     # existing_flask: y; the framework: hybrid, preselected; validation: hybrid's FastAPI app
     # takes pydantic only, so moving down stays on it; then the defaults.
-    keys.send_text("y" + ENTER + DOWN + DOWN + ENTER + ENTER * 10)
+    keys.send_text("y" + ENTER + DOWN + DOWN + ENTER + ENTER * 11)
     result = invoke(app, ["new", str(tmp_path / "move"), "--no-git", *given])
     assert result.exit_code == 0, result.output
     assert "Recommended: FastAPI with Flask mounted" in result.output
@@ -86,7 +86,7 @@ def test_an_existing_flask_app_preselects_hybrid(keys: Any, tmp_path: Path) -> N
 
 def test_refused_choices_cannot_be_picked(keys: Any, tmp_path: Path) -> None:
     # FastAPI: marshmallow and none are disabled, so moving down stays on pydantic.
-    keys.send_text(DOWN + DOWN + ENTER + ENTER * 11)
+    keys.send_text(DOWN + DOWN + ENTER + ENTER * 12)
     result = invoke(
         app,
         [

@@ -27,6 +27,7 @@ def test_the_whole_interview_in_a_terminal(tmp_path: Path) -> None:
         "Error responses",
         "Jinja2 pages",
         "Deployment files",
+        "Database",
     ):
         child.expect(question)
         child.send("\r")
@@ -50,6 +51,7 @@ STACK_GIVEN = [
     "--purpose", "api", "--no-async", "--traffic", "low", "--team", "solo",
     "--no-existing-flask", "--framework", "fastapi", "--validation", "pydantic",
     "--docs", "none", "--errors", "problem", "--no-pages", "--deploy", "docker",
+    "--database", "sqlite",
 ]  # fmt: skip
 
 
