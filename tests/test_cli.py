@@ -1,25 +1,31 @@
 """`stackwise new` and friends, through the installed console script where the process matters."""
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from stackwise import __version__, render
+from stackwise import __version__, lockfile, render
 from stackwise.cli import app
 from tests.support.cli import invoke
 
 STACKWISE = [sys.executable, "-m", "stackwise"]
 
 
-def run_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*STACKWISE, *args],
         cwd=cwd,
         input=stdin if stdin is not None else "",
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -30,6 +36,19 @@ def test_version() -> None:
     result = invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"stackwise {__version__}"
+
+
+COMMANDS = (["new"], ["update"], ["recommend"], ["compare"], [])
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "stackwise")
+def test_h_is_help_with_examples(command: list[str]) -> None:
+    short = invoke(app, [*command, "-h"])
+    assert short.exit_code == 0
+    assert short.output == invoke(app, [*command, "--help"]).output
+    examples = short.output.partition("Examples:\n")[2].splitlines()
+    assert 1 <= len(examples) <= 2, short.output
+    assert all(line.startswith("    stackwise ") for line in examples), examples
 
 
 def test_help_imports_nothing_heavy() -> None:
@@ -50,25 +69,99 @@ def test_help_imports_nothing_heavy() -> None:
     assert result.stderr.strip() == "[]"
 
 
+def git_output(project: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        ["git", *args], cwd=project, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
 def test_new_with_defaults_creates_a_committed_project(tmp_path: Path) -> None:
-    result = run_cli("new", "my-api", "-y", cwd=tmp_path)
+    # Whatever the user's git calls a first branch, the project's is main, where its CI runs.
+    config = tmp_path / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = master\n")
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": str(config)}
+    result = run_cli("new", "my-api", "-y", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     project = tmp_path / "my-api"
     assert (project / "src" / "my_api" / "app.py").is_file()
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["project_name"] == "my-api"
     assert answers["python_version"] == f"{sys.version_info.major}.{sys.version_info.minor}"
-    log = subprocess.run(
-        ["git", "log", "--oneline"], cwd=project, capture_output=True, text=True, check=True
-    )
-    assert "Initial commit from stackwise" in log.stdout
-    status = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True, check=True
-    )
-    assert status.stdout == ""
+    assert "Initial commit from stackwise" in git_output(project, "log", "--oneline")
+    assert git_output(project, "branch", "--show-current").strip() == "main"
+    workflow = project / ".github" / "workflows" / "ci.yml"
+    assert yaml.safe_load(workflow.read_text())[True]["push"]["branches"] == ["main"]
+    # uv.lock is written by uv before the first commit: it is in it.
+    assert "uv.lock" in git_output(project, "ls-files").splitlines()
+    assert 'name = "my-api"' in (project / "uv.lock").read_text()
+    assert git_output(project, "status", "--porcelain") == ""
+    assert "git: initialised, with a first commit on main." in result.stdout
+    assert "uv.lock" not in result.stdout  # nothing to say: it is there
     assert "Next steps:" in result.stdout
     assert "uv run python -m my_api" in result.stdout
     assert not list(tmp_path.glob(".*stackwise-*")), "the staging folder was left behind"
+
+
+def test_without_the_package_index_the_project_is_committed_without_a_lock(
+    tmp_path: Path,
+) -> None:
+    """No network and nothing in uv's cache: uv cannot resolve."""
+    env = {**os.environ, "UV_OFFLINE": "1", "UV_CACHE_DIR": str(tmp_path / "empty-cache")}
+    result = run_cli("new", "my-api", "-y", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "my-api"
+    assert not (project / "uv.lock").exists()
+    assert "Initial commit from stackwise" in git_output(project, "log", "--oneline")
+    assert git_output(project, "status", "--porcelain") == ""
+    (note,) = [line for line in result.stdout.splitlines() if line.startswith("uv.lock:")]
+    assert note.startswith("uv.lock: not written, uv lock failed (No solution found")
+    assert note.endswith("run `uv lock` in my-api and commit uv.lock.")
+
+
+def test_without_uv_the_project_is_committed_and_the_note_says_how_to_lock(
+    tmp_path: Path,
+) -> None:
+    only_git = tmp_path / "bin"
+    only_git.mkdir()
+    (only_git / "git").symlink_to(shutil.which("git") or "git")
+    env = {**os.environ, "PATH": str(only_git)}
+    result = run_cli("new", "my-api", "-y", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "my-api"
+    assert not (project / "uv.lock").exists()
+    assert git_output(project, "status", "--porcelain", env=env) == ""
+    assert (
+        "uv.lock: not written, uv is not installed: install uv, then run `uv lock` in my-api "
+        "and commit uv.lock."
+    ) in result.stdout.splitlines()
+
+
+def test_an_index_that_never_answers_is_given_up_after_the_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A package index that takes connections and never answers: uv would wait for minutes."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        monkeypatch.setenv("UV_INDEX_URL", f"http://127.0.0.1:{silent.getsockname()[1]}/simple")
+        monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "empty-cache"))
+        monkeypatch.setattr(lockfile, "TIMEOUT", 3.0)
+        monkeypatch.chdir(tmp_path)
+        started = time.monotonic()
+        result = invoke(app, ["new", "my-api", "-y"])
+        elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.output
+    assert "uv.lock: not written, uv lock took over 3 s: run `uv lock` in my-api" in result.output
+    assert elapsed < 30
+    assert not (tmp_path / "my-api" / "uv.lock").exists()
+    assert (tmp_path / "my-api" / ".git").is_dir()
+
+
+def test_no_lock_skips_uv(tmp_path: Path) -> None:
+    result = run_cli("new", "my-api", "-y", "--no-lock", "--no-git", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "my-api" / "uv.lock").exists()
 
 
 def test_every_flag_reaches_the_answers(tmp_path: Path) -> None:
@@ -180,11 +273,13 @@ def test_without_dest_the_folder_is_named_after_the_project(tmp_path: Path) -> N
 
 
 BAD_NAMES = {
-    "my project!": "may hold only letters",
+    "my project!": '--name "my project!" may hold only letters',
     "../evil": "may hold only letters",
-    "class": "is taken by a Python keyword",
-    "sys": "is taken by a Python keyword",
-    "": "project_name is required",
+    "class": 'package_name "class" is a Python keyword',
+    "sys": "is a module of Python's standard library",
+    "test": "is a module of Python's standard library",
+    "click": "is the import name of click",
+    "": "--name is required",
 }
 
 
@@ -204,12 +299,19 @@ def test_bad_names_exit_1_with_one_line_and_create_nothing(tmp_path: Path, name:
 @pytest.mark.parametrize(
     ("args", "status", "message"),
     [
-        (["--purpose", "nope"], 1, "purpose=nope is not a choice: choose one of api, webapp"),
-        (["--framework", "fastapi", "--validation", "marshmallow"], 1, "FastAPI always validates"),
+        (["--purpose", "nope"], 1, "--purpose nope is not a choice: choose one of api, webapp"),
+        (["--team", "big"], 1, "error: --team big is not a choice: choose one of solo, small"),
+        (["--errors", "json"], 1, "error: --errors json is not a choice"),
+        (
+            ["--framework", "fastapi", "--validation", "marshmallow"],
+            1,
+            "--validation marshmallow does not fit --framework fastapi: FastAPI always validates"
+            " with Pydantic, so choose --validation pydantic.",
+        ),
         (
             ["--framework", "flask", "--validation", "none", "--docs", "swagger"],
             1,
-            "needs a validation",
+            "--docs swagger needs a validation library with Flask",
         ),
         (
             ["--framework", "hybrid", "--validation", "none"],
@@ -218,7 +320,9 @@ def test_bad_names_exit_1_with_one_line_and_create_nothing(tmp_path: Path, name:
         ),
         (["--data", "colour=blue"], 2, "unknown answer key 'colour'"),
         (["--data", "colour"], 2, "--data takes KEY=VALUE"),
-        (["--data", "needs_async=maybe"], 1, "needs_async takes yes or no"),
+        (["--data", "needs_async=maybe"], 1, "needs_async (--async/--no-async) takes yes or no"),
+        (["--data", "package_name=Bad"], 1, 'package_name "Bad" is not a lowercase'),
+        (["--description", "two\u2028lines"], 1, "--description holds a control character"),
         (["--data-file", "missing.yml"], 1, "cannot read --data-file missing.yml"),
     ],
 )
@@ -248,7 +352,8 @@ def test_an_existing_flask_app_gets_the_hybrid_starter(tmp_path: Path) -> None:
     result = run_cli("new", "move", "-y", "--no-git", "--existing-flask", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "(FastAPI with Flask mounted)" in result.stdout
-    assert "open http://127.0.0.1:8000/legacy/hello" in result.stdout
+    # The Flask app at its own URLs (legacy_mount's default).
+    assert "  http://127.0.0.1:8000/hello: a route of the Flask app" in result.stdout
     package = tmp_path / "move" / "src" / "move"
     assert (package / "app.py").is_file()
     assert (package / "legacy" / "app.py").is_file()

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stackwise import questions
-from stackwise.cli import app
+from stackwise.cli import app, in_flags
 from tests.support import combinations
 from tests.support.combinations import DIMENSIONS, Combination
 
@@ -18,6 +18,14 @@ from tests.support.combinations import DIMENSIONS, Combination
 # asks (a combination is refused for the first conflict it holds). Hand-written on purpose:
 # tests below prove the validators refuse exactly these.
 CONFLICTS: list[tuple[dict[str, Any], str]] = [
+    *[
+        (
+            {"framework": framework, "legacy_mount": "prefix"},
+            f"legacy_mount=prefix does not fit framework={framework}: only the hybrid mounts a "
+            "Flask app, so leave legacy_mount out or choose framework=hybrid.",
+        )
+        for framework in ("fastapi", "flask")
+    ],
     *[
         (
             {"framework": framework, "validation": validation},
@@ -158,9 +166,11 @@ def test_the_cli_refuses_the_conflict_before_writing(
     combination = example(conflict)
     dest = tmp_path / "project"
     data = [f"--data={key}={str(value).lower()}" for key, value in combination.items()]
-    result = CliRunner().invoke(app, ["new", str(dest), "--defaults", "--no-git", *data])
+    result = CliRunner().invoke(
+        app, ["new", str(dest), "--defaults", "--no-git", "--no-lock", *data]
+    )
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == f"error: {first_conflict(combination)}\n"
+    assert result.stderr == f"error: {in_flags(first_conflict(combination), 'new')}\n"
     assert not dest.exists()
     assert list(tmp_path.iterdir()) == []

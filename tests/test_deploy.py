@@ -167,7 +167,8 @@ def test_the_deployment_is_hardened_and_scales_by_replicas(projects: dict[str, P
     assert security["readOnlyRootFilesystem"] is True
     assert security["allowPrivilegeEscalation"] is False
     assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
-    # Readiness checks the database; liveness does not.
+    # Readiness: whether the app can serve (the database reachable, where there is one);
+    # liveness: whether the process answers, whatever the database.
     assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
     assert container["livenessProbe"]["httpGet"]["path"] == "/health"
     assert set(container["resources"]) == {"requests", "limits"}

@@ -2,10 +2,14 @@
 with --all-combinations) renders a project that passes its own checks on the first run.
 
 Each project: no unrendered Jinja in any file, every `.py` compiles, pyproject.toml and every
-YAML file parse; its own tests, `ruff check`, `ruff format --check` and mypy (where enabled)
-pass; its production command starts and `/health` answers 200."""
+YAML file parse; `ruff check`, `ruff format --check` and mypy (where enabled) pass; and the
+commands of its README's "Run it" section but `uv sync` run as written after `uv run`, in the
+session's shared environment (tests/support/shared_env.py): the tests pass, and the production
+and development servers answer /health and every link the section lists (tests/support/
+run_it.py; tests/test_first_run.py runs them all with `uv run`, for a project of each
+framework)."""
 
-import json
+import os
 import re
 import subprocess
 import sys
@@ -18,10 +22,9 @@ import pytest
 import yaml
 
 from stackwise import questions
-from tests.support import combinations
-from tests.support.http_client import get
-from tests.support.projects import check_project
-from tests.support.servers import serving
+from tests.support import combinations, postgres, shared_env
+from tests.support.projects import check_project, project_env
+from tests.support.run_it import readme_run_it, run_command
 from tests.support.template import Render
 
 # What copier renders from: an answer, copier's own variables, the decision record.
@@ -63,10 +66,19 @@ def test_the_project_passes_its_checks_and_serves(
 ) -> None:
     project = render(**combination)
     check_rendered(project)
-    check_project(project)
-    with serving(project, "demo_app") as base:
-        status, _, body = get(f"{base}/health")
-        assert (status, json.loads(body)["status"]) == (200, "ok")
+    check_project(project, tests=False)
+    commands, links = readme_run_it(project)
+    # With PostgreSQL, DATABASE_URL and TEST_DATABASE_URL name a new database of its own.
+    env = project_env(project, **postgres.database_env(project))
+    env["PATH"] = os.pathsep.join([str(Path(shared_env.binary("python")).parent), env["PATH"]])
+    outcomes = [
+        run_command(command.removeprefix("uv run "), project, env, links)
+        for command in commands
+        if not command.startswith("uv sync")
+    ]
+    # The tests, the migrations (with a database), then the production and development servers.
+    migrations = ["ran"] if combination["database"] != "none" else []
+    assert outcomes == ["ran", *migrations, "served", "served"], commands
 
 
 # The answers that change no Python file (nor ruff's settings): left at their defaults below.

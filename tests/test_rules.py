@@ -3,15 +3,20 @@
 
 import itertools
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from stackwise import questions, rules
+from stackwise import decision_record, questions, rules
 from stackwise.cli import app
+from stackwise.resolve import resolve
 from stackwise.rules import FASTAPI, FLASK, HYBRID, Needs, recommend
 from tests.support.cli import invoke
+from tests.support.rendering import context, render_file
+from tests.support.template import TEMPLATE
 
 PURPOSES = ("api", "webapp", "prototype", "microservice")
 TRAFFIC = ("low", "moderate", "high")
@@ -177,6 +182,8 @@ def test_kubernetes_is_preselected_for_a_large_team_or_high_traffic_and_says_why
     assert f"A large team: {rules.DEPLOYMENT['kubernetes']}" in large
     busy = [r.text for r in recommend(Needs(traffic="high")).reasons]
     assert f"High traffic is expected: {rules.DEPLOYMENT['kubernetes']}" in busy
+    both = [r.text for r in recommend(Needs(team_size="large", traffic="high")).reasons]
+    assert f"A large team, and high traffic is expected: {rules.DEPLOYMENT['kubernetes']}" in both
 
 
 def test_only_valid_options_are_preselected() -> None:
@@ -217,7 +224,7 @@ def test_recommend_refuses_a_bad_answer_in_one_line() -> None:
     result = invoke(app, ["recommend", "--traffic", "huge"])
     assert result.exit_code == 1
     assert result.output.strip() == (
-        "error: traffic=huge is not a choice: choose one of low, moderate, high."
+        "error: --traffic huge is not a choice: choose one of low, moderate, high."
     )
 
 
@@ -252,7 +259,7 @@ def test_the_decision_record_holds_answers_choice_reasons_and_trade_offs(tmp_pat
     assert result.exit_code == 0, result.output
     record = (tmp_path / "p" / "docs" / "decisions" / "0001-framework.md").read_text()
     assert record.startswith("# 1. Web framework: Flask")
-    assert "- What it is: api" in record
+    assert "- What are you building? (`purpose`): api" in record
     assert "stackwise recommended FastAPI;\nthe team chose Flask instead." in record
     for reason in recommend(Needs(purpose="api")).reasons:
         assert reason.text in record
@@ -269,9 +276,40 @@ def test_the_decision_record_of_a_hybrid_project(tmp_path: Path) -> None:
     record = (tmp_path / "p" / "docs" / "decisions" / "0001-framework.md").read_text()
     assert record.startswith("# 1. Web framework: FastAPI with Flask mounted")
     assert "FastAPI with Flask mounted, as stackwise recommended for these answers." in record
-    assert "- An existing Flask app that must keep running: yes" in record
+    assert "(`existing_flask`): yes" in record
+    assert "- Where the Flask app answers (`legacy_mount`): root" in record
     (migration,) = [
         r for r in recommend(Needs(existing_flask=True)).reasons if r.criterion == "migration"
     ]
     assert migration.text in record
     assert (tmp_path / "p" / "src" / "p" / "legacy" / "app.py").is_file()
+
+
+def listed_keys(record: str) -> list[str]:
+    return re.findall(r"^- .* \(`(\w+)`\): ", record, re.MULTILINE)
+
+
+@pytest.mark.parametrize("framework", [FASTAPI, FLASK, HYBRID])
+def test_the_decision_record_lists_every_answer_that_shaped_the_project(framework: str) -> None:
+    answers = resolve({"project_name": "p", "framework": framework}, {}, None)
+    record = render_record(answers)
+    shaping = [key for key in answers if key not in decision_record.IDENTITY]
+    assert listed_keys(record) == shaping
+    assert "deploy" in shaping
+    assert ("legacy_mount" in shaping) == (framework == HYBRID)
+
+
+def test_every_deployment_reason_that_holds_is_named() -> None:
+    answers = resolve({"project_name": "p", "team_size": "large", "traffic": "high"}, {}, None)
+    record = render_record(answers)
+    assert "A large team, and high traffic is expected: Kubernetes" in record
+    chosen = render_record({**answers, "deploy": "docker"})
+    assert "docker chosen over kubernetes, preselected for: A large team, and high" in chosen
+
+
+def render_record(answers: dict[str, Any]) -> str:
+    template = (
+        TEMPLATE / "{% if decision is defined %}docs{% endif %}" / "decisions"
+    ) / "0001-framework.md.jinja"
+    values = {**context(answers), "decision": decision_record.decision(answers)}
+    return render_file(template, values)

@@ -1,7 +1,12 @@
-"""`stackwise update`: a project rendered from a local clone at v1.0.0 of this repository's template
-is brought to v2.0.0, keeping the user's edits; and `new` records where its template came from."""
+"""`stackwise update`: a project rendered from a local clone of this repository's template (v1)
+is brought to a later commit (v2), keeping the user's edits, with and without release tags; a
+project made with the template of the last release is updated to HEAD and passes its checks;
+and `new` records the public repository and the commit its template came from."""
 
+import os
+import socket
 import subprocess
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -10,10 +15,12 @@ from typing import Any
 import pytest
 import yaml
 
-from stackwise import __version__, answers_file, template_source, vcs
-from stackwise.cli import app
+from stackwise import answers_file, resolve, template_source, vcs
+from stackwise.cli import app, in_flags
+from stackwise.errors import AnswerError
 from tests.support.cli import invoke
 from tests.support.projects import check_project
+from tests.support.releases import LAST_RELEASE
 from tests.support.template import ROOT, copy_template
 
 IDENTITY = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
@@ -46,29 +53,47 @@ def tree_state(project: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def template_repo(tmp_path: Path) -> Path:
-    """A git clone of this repository's template (copier.yml + template/), tagged v1.0.0."""
+@pytest.fixture(params=["tags", "no-tags"])
+def template_repo(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A git clone of this repository's template (copier.yml + template/): v1, tagged v1.0.0
+    or not (a project records a commit, which either finds)."""
     repo = copy_template(tmp_path / "stackwise-clone")
     git(repo, "init", "--quiet")
     commit_all(repo, "Template v1")
-    git(repo, "tag", "v1.0.0")
+    if request.param == "tags":
+        git(repo, "tag", "v1.0.0")
     return repo
 
 
-def release_v2(repo: Path, change: Callable[[Path], None] | None = None) -> None:
-    """Template v2: a line at the end of the generated pyproject.toml, and `change`."""
+def tagged(repo: Path) -> bool:
+    return bool(git(repo, "tag", "--list").strip())
+
+
+def head(repo: Path) -> str:
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def release_v2(repo: Path, change: Callable[[Path], None] | None = None) -> str:
+    """Template v2: a line at the end of the generated pyproject.toml, and `change`; its commit."""
     pyproject = repo / "template" / "pyproject.toml.jinja"
     pyproject.write_text(pyproject.read_text() + f"\n{V2_LINE}\n")
     if change is not None:
         change(repo / "template")
     commit_all(repo, "Template v2")
-    git(repo, "tag", "v2.0.0")
+    if tagged(repo):
+        git(repo, "tag", "v2.0.0")
+    return head(repo)
+
+
+def public_url() -> str:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return str(pyproject["project"]["urls"]["Repository"])
 
 
 def new_project(tmp_path: Path, repo: Path, *args: str) -> Path:
     project = tmp_path / "demo"
-    result = invoke(app, ["new", str(project), "-y", "--from", str(repo), "--name", "demo", *args])
+    command = ["new", str(project), "-y", "--no-lock", "--from", str(repo), "--name", "demo"]
+    result = invoke(app, [*command, *args])
     assert result.exit_code == 0, result.output
     return project
 
@@ -85,9 +110,12 @@ def answers(project: Path) -> dict[str, Any]:
 def test_an_update_keeps_your_edits_and_brings_the_template_changes(
     tmp_path: Path, template_repo: Path
 ) -> None:
+    v1 = head(template_repo)
     project = new_project(tmp_path, template_repo)
-    assert answers(project)["_commit"] == "v1.0.0"
-    assert answers(project)["_src_path"] == str(template_repo.resolve())
+    # --from is a source for this time only: the project records the public repository, and
+    # the commit, which it and every clone of it hold, with or without tags.
+    assert answers(project)["_commit"] == v1
+    assert answers(project)["_src_path"] == public_url()
     readme = project / "README.md"
     readme.write_text(readme.read_text().replace("# demo\n", "# demo, our service\n", 1))
     (project / "NOTES.md").write_text("Our own notes.\n")
@@ -97,11 +125,11 @@ def test_an_update_keeps_your_edits_and_brings_the_template_changes(
     def add_changelog(template: Path) -> None:
         (template / "CHANGELOG.md.jinja").write_text("# {{ project_name }} changes\n")
 
-    release_v2(template_repo, add_changelog)
+    v2 = release_v2(template_repo, add_changelog)
 
     result = stackwise_update(project, "--from", str(template_repo))
     assert result.exit_code == 0, result.output
-    assert "(template v1.0.0 to v2.0.0): 3 files changed" in result.output
+    assert f"(template {v1[:12]} to {v2[:12]}): 3 files changed" in result.output
     assert readme.read_text().startswith("# demo, our service\n")
     assert (project / "pyproject.toml").read_text().rstrip().endswith(V2_LINE)
     assert (project / "CHANGELOG.md").read_text() == "# demo changes\n"
@@ -110,8 +138,9 @@ def test_an_update_keeps_your_edits_and_brings_the_template_changes(
     # nor the README line that links it.
     assert (project / "docs" / "decisions" / "0001-framework.md").read_bytes() == decision
     assert "Why this framework" in readme.read_text()
-    assert answers(project)["_commit"] == "v2.0.0"
-    assert answers(project)["_src_path"] == str(template_repo.resolve())
+    assert answers(project)["_commit"] == v2
+    assert answers(project)["_src_path"] == public_url()
+    assert str(tmp_path) not in (project / answers_file.NAME).read_text()
     # Left for the user to review and commit, nothing committed for them.
     assert git(project, "log", "--format=%s", "-1").strip() == "Our edits"
     status = git(project, "status", "--porcelain").splitlines()
@@ -143,7 +172,7 @@ def test_a_conflicting_edit_is_marked_listed_and_exits_1(
         path = template / "README.md.jinja"
         path.write_text(path.read_text().replace("{{ description }}\n", "{{ description }}!\n"))
 
-    release_v2(template_repo, reword)
+    v2 = release_v2(template_repo, reword)
 
     result = stackwise_update(project, "--from", str(template_repo))
     assert result.exit_code == 1
@@ -155,7 +184,7 @@ def test_a_conflicting_edit_is_marked_listed_and_exits_1(
     assert "delete the marker lines, then `git add` it" in result.output
     # The rest of the update arrived, and git knows README.md is unmerged, as with copier.
     assert (project / "pyproject.toml").read_text().rstrip().endswith(V2_LINE)
-    assert answers(project)["_commit"] == "v2.0.0"
+    assert answers(project)["_commit"] == v2
     unmerged = git(project, "ls-files", "--unmerged").splitlines()
     assert {line.split("\t")[1] for line in unmerged} == {"README.md"}
     assert sorted(line.split()[2] for line in unmerged) == ["1", "2", "3"]
@@ -244,30 +273,44 @@ def test_data_is_checked_as_new_checks_it(
     result = stackwise_update(project, "--from", str(template_repo), "--data", data)
     refused_by_new = invoke(app, ["new", str(tmp_path / "other"), "-y", "--data", data])
     assert result.exit_code == refused_by_new.exit_code == status
-    assert result.output == refused_by_new.output
+    # The same message, each naming the answers as its command takes them: update by --data
+    # (--data docs=bogus), new by their flags (--docs bogus).
+    if status == 1:
+        with pytest.raises(AnswerError) as refusal:
+            resolve.resolve({"project_name": "demo", **resolve.parse_data([data])}, {}, None)
+        assert result.output == f"error: {in_flags(str(refusal.value), 'update')}\n"
+        assert refused_by_new.output == f"error: {in_flags(str(refusal.value), 'new')}\n"
+        assert result.output.startswith(f"error: --data {data} ")
+    else:
+        assert result.output == refused_by_new.output
     assert len(result.output.strip().splitlines()) == 1
     assert tree_state(project) == before
 
 
 @SLOW
 def test_vcs_ref_picks_the_version_and_needs_from(tmp_path: Path, template_repo: Path) -> None:
+    v1 = head(template_repo)
     project = new_project(tmp_path, template_repo)
-    release_v2(template_repo)
-    assert stackwise_update(project, "--vcs-ref", "v2.0.0").exit_code == 2
+    v2 = release_v2(template_repo)
+    assert stackwise_update(project, "--vcs-ref", v2).exit_code == 2
     missing = stackwise_update(project, "--from", str(template_repo), "--vcs-ref", "v9")
     assert missing.exit_code == 1
     assert "no such tag or commit" in missing.output
-    result = stackwise_update(project, "--from", str(template_repo), "--vcs-ref", "v1.0.0")
+    result = stackwise_update(project, "--from", str(template_repo), "--vcs-ref", v1[:7])
     assert result.exit_code == 0, result.output
     assert "Up to date" in result.output
-    for ref, recorded in ((["--vcs-ref", "v1.0.0"], "v1.0.0"), ([], "v2.0.0")):
-        other = tmp_path / f"other-{recorded}"
+    # Without --vcs-ref, the clone's checked-out commit; a short hash or a tag is recorded as
+    # the commit it names.
+    cases = (([], v2), (["--vcs-ref", v1[:7]], v1), (["--vcs-ref", "HEAD~1"], v1))
+    for number, (ref, recorded) in enumerate(cases):
+        other = tmp_path / f"other-{number}"
         made = invoke(
-            app, ["new", str(other), "-y", "--no-git", "--from", str(template_repo), *ref]
+            app,
+            ["new", str(other), "-y", "--no-git", "--no-lock", "--from", str(template_repo), *ref],
         )
         assert made.exit_code == 0, made.output
         assert answers(other)["_commit"] == recorded
-    assert invoke(app, ["new", str(tmp_path / "x"), "-y", "--vcs-ref", "v1.0.0"]).exit_code == 2
+    assert invoke(app, ["new", str(tmp_path / "x"), "-y", "--vcs-ref", v1]).exit_code == 2
 
 
 @SLOW
@@ -315,13 +358,17 @@ def test_a_project_in_a_subfolder_of_a_repository(tmp_path: Path, template_repo:
     ]
 
 
-def test_new_records_the_public_repository_and_release_tag(tmp_path: Path) -> None:
-    result = invoke(app, ["new", str(tmp_path / "demo"), "-y", "--no-git"])
+def test_new_records_the_public_repository_and_the_checkouts_commit(tmp_path: Path) -> None:
+    """In a checkout, the template is the checkout's: its HEAD is recorded. Uncommitted changes
+    to the template are not in that commit: the note says so."""
+    result = invoke(app, ["new", str(tmp_path / "demo"), "-y", "--no-git", "--no-lock"])
     assert result.exit_code == 0, result.output
     recorded = answers(tmp_path / "demo")
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert recorded["_src_path"] == pyproject["project"]["urls"]["Repository"]
-    assert recorded["_commit"] == f"v{__version__}"
+    assert recorded["_src_path"] == public_url()
+    assert recorded["_commit"] == head(ROOT)
+    dirty = git(ROOT, "status", "--porcelain", "--", "copier.yml", "template").strip() != ""
+    note = f"template: copier.yml or template/ has changes not committed in {head(ROOT)[:12]}"
+    assert (note in result.output) == dirty
 
 
 def test_the_recorded_source_keeps_copiers_format(tmp_path: Path, template_repo: Path) -> None:
@@ -329,7 +376,7 @@ def test_the_recorded_source_keeps_copiers_format(tmp_path: Path, template_repo:
     so copier's own next rewrite does not reformat it."""
     from_clone = new_project(tmp_path, template_repo, "--no-git")
     installed = tmp_path / "installed"
-    result = invoke(app, ["new", str(installed), "-y", "--name", "demo", "--no-git"])
+    result = invoke(app, ["new", str(installed), "-y", "--name", "demo", "--no-git", "--no-lock"])
     assert result.exit_code == 0, result.output
 
     def without_source(project: Path) -> list[str]:
@@ -338,23 +385,24 @@ def test_the_recorded_source_keeps_copiers_format(tmp_path: Path, template_repo:
 
     assert without_source(installed) == without_source(from_clone)
     assert (installed / answers_file.NAME).read_text().splitlines()[1:3] == [
-        f"_commit: v{__version__}",
+        f"_commit: {head(ROOT)}",
         f"_src_path: {template_source.repository_url()}",
     ]
 
 
 @SLOW
-def test_without_from_the_release_is_used(
-    tmp_path: Path, template_repo: Path, monkeypatch: pytest.MonkeyPatch
+def test_without_from_the_public_repository_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No network here: the public repository is stood in for by the local clone, with this
-    version's release tag."""
-    git(template_repo, "tag", f"v{__version__}")
-    monkeypatch.setattr(template_source, "repository_url", lambda: str(template_repo))
+    """No network here: the public repository is stood in for by a clone of this one, which
+    holds the commit the project records."""
+    public = tmp_path / "public"
+    git(tmp_path, "clone", "--quiet", str(ROOT), str(public))
+    monkeypatch.setattr(template_source, "repository_url", lambda: str(public))
     project = tmp_path / "demo"
-    assert invoke(app, ["new", str(project), "-y"]).exit_code == 0
-    assert answers(project)["_src_path"] == str(template_repo)
-    assert answers(project)["_commit"] == f"v{__version__}"
+    assert invoke(app, ["new", str(project), "-y", "--no-lock"]).exit_code == 0
+    assert answers(project)["_src_path"] == str(public)
+    assert answers(project)["_commit"] == head(ROOT)
 
     result = stackwise_update(project)
     assert result.exit_code == 0, result.output
@@ -416,11 +464,124 @@ def test_without_a_repository_url_new_drops_the_staging_path_and_update_asks_for
     """An install whose metadata names no repository (an editable install made before it did)."""
     monkeypatch.setattr(template_source, "repository_url", lambda: None)
     project = tmp_path / "demo"
-    assert invoke(app, ["new", str(project), "-y"]).exit_code == 0
+    assert invoke(app, ["new", str(project), "-y", "--no-lock"]).exit_code == 0
     recorded = answers(project)
     assert "_src_path" not in recorded
-    assert recorded["_commit"] == f"v{__version__}"
+    assert recorded["_commit"] == head(ROOT)
     result = stackwise_update(project)
     assert result.exit_code == 1
     assert "pass --from PATH" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@SLOW
+def test_a_project_of_the_last_release_updates_to_head_and_passes_its_checks(
+    tmp_path: Path,
+) -> None:
+    """A clone of this repository: the project is made with its template at the last release
+    (tests/support/releases.py), edited and committed, then updated to the clone's HEAD."""
+    clone = tmp_path / "stackwise"
+    git(tmp_path, "clone", "--quiet", str(ROOT), str(clone))
+    project = tmp_path / "shop"
+    at_the_release = ["--from", str(clone), "--vcs-ref", LAST_RELEASE]
+    made = invoke(app, ["new", str(project), "-y", "--no-lock", "--name", "shop", *at_the_release])
+    assert made.exit_code == 0, made.output
+    assert answers(project)["_commit"] == LAST_RELEASE
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("# shop\n", "# shop, our shop\n", 1))
+    ours = project / "tests" / "test_ours.py"
+    ours.write_text('"""Ours."""\n\n\ndef test_ours() -> None:\n    assert 2 + 2 == 4\n')
+    commit_all(project, "Our edits")
+
+    result = stackwise_update(project, "--from", str(clone))
+    assert result.exit_code == 0, result.output
+    assert answers(project)["_commit"] == head(clone)
+    assert answers(project)["_src_path"] == public_url()
+    assert readme.read_text().startswith("# shop, our shop\n")
+    assert ours.is_file()
+    commit_all(project, "Update to HEAD")
+    check_project(project)
+
+
+def test_generated_files_carry_no_facts_about_this_machine(tmp_path: Path) -> None:
+    """Two projects, from the installed template and from a clone, made by a user whose home,
+    login and git identity are probes: no file holds any of them, nor a path of the machine.
+    Only the answers given (the author, Ada) name anyone."""
+    home = tmp_path / "home-probe-3e1"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[user]\n\tname = Gitname Probe\n\temail = gp@probe.test\n")
+    login = "loginprobe3e1"
+    real_cache = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "USER": login,
+        "LOGNAME": login,
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+        "UV_CACHE_DIR": real_cache,  # a warm cache: not a fact of the project
+    }
+    clone = tmp_path / "clone-probe"
+    git(tmp_path, "clone", "--quiet", str(ROOT), str(clone))
+    work = tmp_path / "work-probe"
+    work.mkdir()
+    answers_given = ["-y", "--author", "Ada", "--email", "ada@example.com"]
+    for name, source in (("installed", []), ("from-clone", ["--from", str(clone)])):
+        result = subprocess.run(
+            [sys.executable, "-m", "stackwise", "new", name, *answers_given, *source],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+    facts = {
+        str(tmp_path),
+        str(ROOT),
+        "home-probe-3e1",
+        "clone-probe",
+        "work-probe",
+        login,
+        "Gitname",
+        "gp@probe.test",
+        "stackwise-template-",  # the temporary copy of the template
+        ".stackwise-",  # the staging folder
+    }
+    # The real home and host name too, unless too short to tell apart from a container's
+    # paths (/root/.cache/uv in the Dockerfile) or any word.
+    if len(Path.home().parts) > 2:
+        facts.add(str(Path.home()))
+    if len(socket.gethostname()) >= 4:
+        facts.add(socket.gethostname())
+    for name in ("installed", "from-clone"):
+        project = work / name
+        files = [
+            path
+            for path in project.rglob("*")
+            if path.is_file() and ".git" not in path.relative_to(project).parts
+        ]
+        assert {"uv.lock", ".copier-answers.yml"} <= {path.name for path in files}
+        for path in files:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            found = sorted(fact for fact in facts if fact in text)
+            assert not found, f"{name}/{path.relative_to(project)} holds {found}"
+
+
+@pytest.mark.parametrize(
+    ("stored", "given", "changes"),
+    [
+        # A hybrid made before legacy_mount existed keeps its Flask app under /legacy.
+        ({"framework": "hybrid"}, {}, {"legacy_mount": "prefix"}),
+        ({"framework": "hybrid"}, {"legacy_mount": "root"}, {"legacy_mount": "root"}),
+        ({"framework": "hybrid", "legacy_mount": "root"}, {}, {}),
+        # The question does not apply: nothing to keep.
+        ({"framework": "fastapi"}, {}, {}),
+        ({"framework": "hybrid"}, {"framework": "fastapi"}, {"framework": "fastapi"}),
+    ],
+)
+def test_an_answer_added_since_keeps_the_project_as_it_was(
+    stored: dict[str, Any], given: dict[str, str], changes: dict[str, Any]
+) -> None:
+    from stackwise.update import changed_answers
+
+    assert changed_answers({"project_name": "p", **stored}, given) == changes

@@ -7,7 +7,8 @@ no dependency injection).
 It is served by uvicorn, one process, with the options of the starter's production command
 (`python -m <package>`, `__main__.py`) at their defaults: the same logging configuration
 (uvicorn's, every logger on stdout; log level info, so the access log is on), no `Server`
-header, forwarded headers not trusted, the same graceful-shutdown timeout.
+header, forwarded headers not trusted, the same graceful-shutdown timeout, uvicorn's h11 parser
+with the same head size limit (the starter's adds its read deadlines to it: `server.py`).
 """
 
 import copy
@@ -72,4 +73,6 @@ if __name__ == "__main__":
         forwarded_allow_ips=None,
         timeout_graceful_shutdown=20,
         server_header=False,
+        http="h11",
+        h11_max_incomplete_event_size=16 * 1024,
     )

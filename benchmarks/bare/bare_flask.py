@@ -4,7 +4,8 @@ the input checked by hand, and nothing else (no APIFlask, no error handlers, no 
     HOST=127.0.0.1 PORT=8001 .venv/bin/python benchmarks/bare/bare_flask.py
 
 `python bare_flask.py` execs gunicorn with the options of the starter's production command
-(`python -m <package>`, `__main__.py`): one sync worker per WEB_CONCURRENCY, log level info, the
+(`python -m <package>`, `__main__.py`): one threaded worker (gthread, 10 threads) per
+WEB_CONCURRENCY, log level info, the
 access log on stdout, the same graceful-shutdown timeout, forwarded headers trusted from no
 proxy, no control socket. benchmarks/run.py checks that they still agree.
 """
@@ -62,6 +63,10 @@ def gunicorn_argv() -> list[str]:
         f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}",
         "--workers",
         os.environ.get("WEB_CONCURRENCY", "1"),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        os.environ.get("WEB_THREADS", "10"),
         "--log-level",
         os.environ.get("LOG_LEVEL", "info"),
         "--access-logfile",

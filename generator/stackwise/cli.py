@@ -5,6 +5,7 @@ happen inside the commands, so `stackwise --help` stays as fast as Typer itself,
 loads only what it uses.
 """
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,14 +14,22 @@ from typing import Annotated, Any
 import typer
 
 from stackwise import __version__
-from stackwise.errors import StackwiseError
+from stackwise.errors import AnswerError, StackwiseError
+
+
+def _examples(*lines: str) -> str:
+    """A help epilog of example commands, kept as written (Click rewraps the rest)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
 
 app = typer.Typer(
     help="Answer a few questions, get a ready FastAPI, Flask or hybrid project.",
+    epilog=_examples("stackwise new ~/projects/my-api", "stackwise recommend --purpose webapp"),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 # The flag of each answer key. The help of each flag is its question's help in copier.yml,
@@ -37,6 +46,7 @@ FLAG_KEYS = {
     "team": "team_size",
     "existing_flask": "existing_flask",
     "framework": "framework",
+    "legacy_mount": "legacy_mount",
     "validation": "validation",
     "docs": "docs",
     "errors": "error_format",
@@ -77,13 +87,13 @@ FromClone = Annotated[
     Path | None,
     typer.Option(
         "--from",
-        help="A local git clone of stackwise to take the template from, instead of the "
-        "installed version's (recorded in .copier-answers.yml for later updates).",
+        help="A local git clone of stackwise to take the template from, this time, instead "
+        "of the installed version's (.copier-answers.yml keeps the public repository).",
     ),
 ]
 VcsRef = Annotated[
     str | None,
-    typer.Option(help="With --from: the tag or commit to use (default: the latest tag)."),
+    typer.Option(help="With --from: the tag or commit to use (default: the clone's HEAD)."),
 ]
 
 
@@ -103,7 +113,12 @@ def _main(
     """Answer a few questions, get a ready FastAPI, Flask or hybrid project."""
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "stackwise new ~/projects/my-api             # asks the questions",
+        "stackwise new ../shop -y --purpose webapp   # a web app's defaults, no questions",
+    )
+)
 def new(
     dest: Annotated[
         Path | None,
@@ -130,6 +145,10 @@ def new(
     framework: Annotated[
         str | None,
         typer.Option(help="Web framework [fastapi|flask|hybrid]"),
+    ] = None,
+    legacy_mount: Annotated[
+        str | None,
+        typer.Option(help="Where the Flask app answers [root|prefix]"),
     ] = None,
     validation: Annotated[
         str | None,
@@ -174,11 +193,15 @@ def new(
         bool, typer.Option(help="Write into a non-empty destination, overwriting its files.")
     ] = False,
     git: Annotated[bool, typer.Option(help="git init and commit the new project.")] = True,
+    lock: Annotated[
+        bool,
+        typer.Option(help="Write uv.lock with uv (it reads the package index) before committing."),
+    ] = True,
     from_: FromClone = None,
     vcs_ref: VcsRef = None,
 ) -> None:
     """Create a new project."""
-    with _user_errors():
+    with _user_errors("new"):
         from stackwise.new_project import NewProject, create
         from stackwise.template_source import from_option
 
@@ -194,6 +217,7 @@ def new(
             team=team,
             existing_flask=existing_flask,
             framework=framework,
+            legacy_mount=legacy_mount,
             validation=validation,
             docs=docs,
             errors=errors,
@@ -210,25 +234,91 @@ def new(
                 defaults=defaults,
                 force=force,
                 git=git,
+                lock=lock,
                 source=from_option(from_, vcs_ref),
             )
         )
 
 
 @contextmanager
-def _user_errors() -> Iterator[None]:
-    """One line on stderr and an exit status for every error the user can cause; Ctrl-C too."""
+def _user_errors(command: str) -> Iterator[None]:
+    """One line on stderr and an exit status for every error the user can cause; Ctrl-C too.
+
+    Ctrl-D (end of input) at a prompt cancels as Ctrl-C does.
+    """
     try:
         yield
+    except AnswerError as error:
+        typer.echo(f"error: {in_flags(str(error), command)}", err=True)
+        raise typer.Exit(error.exit_code) from None
     except StackwiseError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(error.exit_code) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):
         typer.echo("Cancelled.", err=True)
         raise typer.Exit(130) from None
 
 
-@app.command()
+def in_flags(message: str, command: str) -> str:
+    """A message of copier.yml's, its answer keys named as `command`'s flags.
+
+    `validation=none` becomes `--validation none` (`--async` or `--no-async` for a yes/no, and
+    `--data key=value` for a key without a flag); the key a message starts with, and a key
+    with an underscore anywhere (never an English word), become the flag alone (a yes/no: its
+    key, with both forms of its flag).
+    """
+    from stackwise import questions
+
+    flags = _flags_of(command)
+    keys = sorted(questions.public_keys(), key=len, reverse=True)
+
+    def flag_and_value(match: re.Match[str]) -> str:
+        key, value = match.groups()
+        if key not in flags:
+            return f"--data {key}={value}"
+        name, negative = flags[key]
+        if negative is None:
+            return f"{name} {value}"
+        try:
+            return name if questions.by_key()[key].coerce(value) else negative
+        except StackwiseError:
+            return f"{name}/{negative}"
+
+    alternatives = "|".join(map(re.escape, keys))
+    message = re.sub(rf"(?<![\w-])({alternatives})=([^\s,;:]*[^\s,;:.])", flag_and_value, message)
+
+    def flag(key: str) -> str:
+        name, negative = flags[key]
+        return name if negative is None else f"{key} ({name}/{negative})"
+
+    alone = [key for key in keys if key in flags and "_" in key]
+    if alone:
+        message = re.sub(rf"(?<![\w-])({'|'.join(alone)})(?![\w=])", lambda m: flag(m[1]), message)
+    first = message.split(" ", 1)[0]
+    if first in flags and first not in alone:
+        message = flag(first) + message[len(first) :]
+    return message
+
+
+def _flags_of(command: str) -> dict[str, tuple[str, str | None]]:
+    """Each answer key's option in `command`: its name, and its --no- form for a yes/no."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    params = getattr(group, "commands", {})[command].params
+    return {
+        FLAG_KEYS[param.name]: (param.opts[0], next(iter(param.secondary_opts), None))
+        for param in params
+        if param.name in FLAG_KEYS
+    }
+
+
+@app.command(
+    epilog=_examples(
+        "stackwise update                # this folder, to this stackwise's template",
+        "stackwise update ~/projects/my-api --data docs=none",
+    )
+)
 def update(
     path: Annotated[
         Path, typer.Argument(help="The project to update (default: this folder).")
@@ -247,14 +337,19 @@ def update(
     Brings the template of this stackwise version into a project made earlier, keeping your
     edits (copier's 3-way merge). Conflicts are marked inline and listed, exit status 1.
     """
-    with _user_errors():
+    with _user_errors("update"):
         from stackwise.template_source import from_option
         from stackwise.update import update_project
 
         update_project(path, data=data or [], source=from_option(from_, vcs_ref))
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "stackwise recommend             # asks what is not given",
+        "stackwise recommend --purpose api --traffic high --json",
+    )
+)
 def recommend(
     purpose: Purpose = None,
     needs_async: NeedsAsync = None,
@@ -271,13 +366,13 @@ def recommend(
         team=team,
         existing_flask=existing_flask,
     )
-    with _user_errors():
+    with _user_errors("recommend"):
         from stackwise.advice import recommend_for
 
         recommend_for(given, as_json=json)
 
 
-@app.command()
+@app.command(epilog=_examples("stackwise compare"))
 def compare() -> None:
     """The comparison of FastAPI and Flask, criterion by criterion."""
     from stackwise.advice import comparison_table

@@ -60,7 +60,7 @@ def update(project: Path, source: Source, changes: dict[str, Any]) -> None:
             stderr = getattr(error, "stderr", "") or str(error)
             raise StackwiseError(
                 f"cannot get the template from {source.src_path} at "
-                f"{source.vcs_ref or 'its latest tag'} ({vcs.reason(stderr)}): check the "
+                f"{source.vcs_ref} ({vcs.reason(stderr)}): check the "
                 "network, or pass --from PATH, a local git clone of stackwise."
             ) from None
 

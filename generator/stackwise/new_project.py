@@ -1,5 +1,7 @@
 """`stackwise new`: gather the answers, then render the project and say what to do next."""
 
+import re
+import shlex
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ class NewProject:
     defaults: bool = False  # take the default of every answer not given, ask nothing
     force: bool = False
     git: bool = True
+    lock: bool = True  # uv lock before the first commit
     source: Source | None = None  # --from: a local clone; None: the installed template
 
 
@@ -34,27 +37,33 @@ def create(new: NewProject) -> None:
         given.update(resolve.read_data_file(new.data_file))
     given.update(resolve.parse_data(new.data))
     given.update(new.answers)
+    # Before any question is asked: the destination given, or named after a name given.
     if new.dest is not None:
-        check_destination(new.dest, new.force)  # before any question is asked
+        check_destination(new.dest, new.force)
+    elif _valid_name(given.get("project_name")):
+        check_destination(Path(folder_name(given)), new.force)
     interview = None
     if not new.defaults:
         from stackwise.interview import Interview  # questionary: only to ask
 
-        interview = Interview(given)
-    ask = interview.ask if interview else None
-    resolved = resolve.resolve(given, environment_defaults(new.dest), ask)
-    dest = new.dest
-    if dest is None:
-        dest = Path(_slug(resolved))
-        check_destination(dest, new.force)
-    if interview:
-        interview.confirm(resolved, str(dest))
+        interview = Interview(given, new.dest, new.force)
+    defaults = environment_defaults(new.dest)
+    resolved = resolve.resolve(given, defaults, interview.ask if interview else None)
+    dest = new.dest or Path(folder_name(resolved))
+    check_destination(dest, new.force)
+    while interview is not None:
+        change = interview.confirm(resolved, str(dest))
+        if change is None:
+            break
+        resolved = interview.change(change, resolved, defaults)
+        dest = new.dest or Path(folder_name(resolved))
     note = render(
         resolved,
         dest,
         decision=decision_record.decision(resolved),
         force=new.force,
         git=new.git,
+        lock=new.lock,
         message=f"Initial commit from stackwise {__version__}",
         source=new.source,
     )
@@ -75,35 +84,38 @@ def environment_defaults(dest: Path | None) -> dict[str, Any]:
     return {key: value for key, value in found.items() if value}
 
 
-def _slug(resolved: dict[str, Any]) -> str:
-    return str(questions.by_key()["project_slug"].render_default(resolved))
+def _valid_name(name: Any) -> bool:
+    return isinstance(name, str) and not questions.by_key()["project_name"].problem(name, {})
+
+
+def folder_name(answers: Mapping[str, Any]) -> str:
+    """The folder a project goes into when no destination is given: its slug."""
+    return str(questions.by_key()["project_slug"].render_default(dict(answers)))
 
 
 def next_steps(resolved: dict[str, Any], dest: Path, git_note: str) -> str:
-    """What was created and the commands to try it, printed at the end of `new`."""
-    package = resolved["package_name"]
+    """What was created and the commands to try it, printed at the end of `new`.
+
+    The commands and links are those of the project's README ("Run it"): one source for what
+    the tool prints and what the project documents.
+    """
+    commands, links = run_it((dest / "README.md").read_text(encoding="utf-8"))
     lines = [
         f"Created {resolved['project_name']} ({rules.NAMES[resolved['framework']]}) in {dest}",
         git_note,
         "",
         "Next steps:",
-        f"  cd {dest}",
-        "  uv sync                        # install",
+        f"  cd {shlex.quote(str(dest))}",
+        *(f"  {command}" for command in commands),
     ]
-    if resolved["database"] == "postgresql":
-        lines += [
-            f"  export DATABASE_URL=postgresql://USER:PASSWORD@localhost:5432/{package}",
-            "  uv run alembic upgrade head    # create the tables",
-        ]
-    serve = "serve http://127.0.0.1:8000"
-    if resolved["database"] == "sqlite":
-        serve += " (migrates data/app.db)"
-    lines += [
-        f"  uv run python -m {package:<13} # {serve}",
-        "  uv run pytest                  # test",
-    ]
-    if resolved["docs"] in ("swagger", "both") and resolved["framework"] != "flask":
-        lines.append("  open http://127.0.0.1:8000/docs")
-    if resolved["framework"] == rules.HYBRID:
-        lines.append("  open http://127.0.0.1:8000/legacy/hello  # the mounted Flask app")
+    if links:
+        lines += ["", "Then open:", *(f"  {link}" for link in links)]
     return "\n".join(lines)
+
+
+def run_it(readme: str) -> tuple[list[str], list[str]]:
+    """The commands (with their comments) and the links of a README's "Run it" section."""
+    section = readme.partition("\n## Run it\n")[2].partition("\n## ")[0]
+    block = section.partition("```console\n")[2].partition("```")[0]
+    links = re.findall(r"^- <(http[^>]+)>(.*)$", section, re.MULTILINE)
+    return block.splitlines(), [url + text for url, text in links]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from stackwise.errors import StackwiseError
+from stackwise.errors import AnswerError
 from stackwise.template_source import copier_yml
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ class Question:
     default: Any
     validator: str
     computed: bool  # `when: false`: derived from other answers, never asked nor stored
+    when: str = ""  # copier's `when` as Jinja: asked (and stored) only where it renders true
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -66,9 +67,9 @@ class Question:
                 return True
             if text in _FALSE:
                 return False
-            raise StackwiseError(f"{self.key} takes yes or no, not {raw!r}.")
+            raise AnswerError(f"{self.key} takes yes or no, not {raw!r}.", self.key)
         if isinstance(raw, (dict, list)) or raw is None:
-            raise StackwiseError(f"{self.key} takes a single value, not {raw!r}.")
+            raise AnswerError(f"{self.key} takes a single value, not {raw!r}.", self.key)
         return str(raw) if not isinstance(raw, bool) else str(raw).lower()
 
     def render_default(self, context: dict[str, Any]) -> Any:
@@ -80,6 +81,17 @@ class Question:
             if self.type == "yaml":
                 return yaml.load(default, Loader=_LOADER)
         return self.coerce(default) if default is not None else ""
+
+    def applies(self, context: dict[str, Any]) -> bool:
+        """Whether copier asks this question, and stores its answer, after the answers so far.
+
+        Where it does not, the answer keeps its default, as copier gives it to the template.
+        """
+        if self.computed:
+            return False
+        if not self.when:
+            return True
+        return _template(self.when).render(**context).strip().lower() in _TRUE
 
     def problem(self, answer: Any, context: dict[str, Any]) -> str:
         """The validator's message for this answer, or "" when it is accepted."""
@@ -160,6 +172,7 @@ def load() -> tuple[Question, ...]:
             default=spec.get("default"),
             validator=spec.get("validator", ""),
             computed=spec.get("when") is False,
+            when=spec["when"] if isinstance(spec.get("when"), str) else "",
         )
         for key, spec in config.items()
         if not key.startswith("_")

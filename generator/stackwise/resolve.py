@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from stackwise import questions
-from stackwise.errors import StackwiseError
+from stackwise.errors import AnswerError, StackwiseError
 from stackwise.questions import Question
 
 # Asks one question; gets the default and the answers so far; returns a valid answer.
@@ -64,36 +64,46 @@ def resolve(
     given: Mapping[str, Any],
     defaults: Mapping[str, Any],
     ask: Ask | None,
+    *,
+    kept: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """All public answers.
+    """Every answer a project stores: those of the questions that apply to the others.
 
     `defaults` overrides copier.yml's defaults (the running Python, the git identity); `ask` is
-    None when every missing answer takes its default.
+    None when every missing answer takes its default. `kept`: answers from before, each kept
+    while the answers before it still accept it, else asked again (the interview, after an
+    answer was changed).
     """
     check_keys(given)
+    kept = kept or {}
     context: dict[str, Any] = {}
     answers: dict[str, Any] = {}
     for question in questions.load():
         if question.computed:
             context[question.key] = question.render_default(context)
             continue
+        applies = question.applies(context)
         if question.key in given:
             answer = checked(question, question.coerce(given[question.key]), context)
+        elif question.key in kept and not question.problem(kept[question.key], context):
+            answer = kept[question.key]
         else:
             default = defaults.get(question.key)
             if default is None or question.problem(default, context):
                 default = question.render_default(context)
-            if ask is None or question.key in NEVER_ASKED:
+            if ask is None or question.key in NEVER_ASKED or not applies:
                 answer = checked(question, default, context)
             else:
                 answer = checked(question, ask(question, default, context), context)
-        context[question.key] = answers[question.key] = answer
+        context[question.key] = answer
+        if applies:  # as copier: an answer to a question it skips is not stored
+            answers[question.key] = answer
     return answers
 
 
 def checked(question: Question, answer: Any, context: dict[str, Any]) -> Any:
-    """The answer, or a StackwiseError with its validator's message."""
+    """The answer, or an AnswerError with its validator's message."""
     problem = question.problem(answer, context)
     if problem:
-        raise StackwiseError(problem)
+        raise AnswerError(problem, question.key)
     return answer

@@ -5,9 +5,10 @@ compare`, the decision record written into each project, and (through a test tha
 combination of answers) the defaults in copier.yml.
 
 How it decides: every rule whose condition holds adds its weight to the framework it favours;
-the heavier side wins. Hard needs (async, high traffic) weigh 4 and outweigh what the project is
-(3), which outweighs soft signals (moderate traffic 2, a small service or low traffic 1). An
-existing Flask app turns a FastAPI recommendation into `hybrid`. Team size never flips the
+the heavier side wins. Hard needs (async, high traffic) outweigh what the project is, which
+outweighs soft signals (moderate traffic, a small service, low traffic); the weights are written
+once, in RULES below (copier.yml's framework default mirrors them, a test checks). An existing
+Flask app turns a FastAPI recommendation into `hybrid`. Team size never flips the
 framework; it sets the tooling.
 """
 
@@ -97,8 +98,8 @@ CRITERIA = {
         ),
         Criterion(
             "migration",
-            "mounts a Flask (WSGI) app on its own path (/legacy) and takes its routes over "
-            "one at a time: a migration path",
+            "mounts a Flask (WSGI) app, at its own URLs or under /legacy, and takes its routes "
+            "over one at a time: a migration path",
             "the existing app and its extensions keep growing as they are",
         ),
     )
@@ -164,10 +165,14 @@ def deploy_default(needs: Needs) -> tuple[str, str]:
     Kubernetes once the service is likely to outgrow one machine (high traffic) or is run by a
     large team, else Docker.
     """
+    causes = []
     if needs.team_size == "large":
-        return "kubernetes", f"A large team: {DEPLOYMENT['kubernetes']}"
+        causes.append("a large team")
     if needs.traffic == "high":
-        return "kubernetes", f"High traffic is expected: {DEPLOYMENT['kubernetes']}"
+        causes.append("high traffic is expected")
+    if causes:  # every cause that holds is named
+        why = ", and ".join(causes)
+        return "kubernetes", f"{why[0].upper()}{why[1:]}: {DEPLOYMENT['kubernetes']}"
     return "docker", f"Neither a large team nor high traffic: {DEPLOYMENT['docker']}"
 
 

@@ -1,10 +1,12 @@
 """Where the template comes from.
 
 The copy this stackwise carries, which `new` renders, and the git source a project records for
-`stackwise update` (stackwise's public repository at the release tag `v<version>`, or a local clone
-given with --from, at a tag or commit).
+`stackwise update`: stackwise's public repository at the commit the template came from (the
+commit this stackwise was built from, or the one rendered from a local clone given with --from).
+A commit, unlike a release tag, is found in the public repository and in every clone of it.
 """
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -21,6 +23,9 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 # carries a copy under the package, which an editable install would leave stale.
 _CHECKOUT_ROOT = _PACKAGE_DIR.parent.parent
 _WHEEL_ROOT = _PACKAGE_DIR / "_template"
+# Written into the wheel by hatch_build.py: {"commit": "<hash>", "clean": true}.
+_WHEEL_COMMIT = _WHEEL_ROOT / "commit.json"
+_TEMPLATE_PATHS = ("copier.yml", "template")
 
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
 
@@ -30,7 +35,15 @@ class Source:
     """A template in a git repository, as copier records it in a project's answers file."""
 
     src_path: str  # the git URL, or the absolute path of a local clone
-    vcs_ref: str | None  # a tag or commit; None: the latest tag (copier's choice)
+    vcs_ref: str  # a commit (a full hash), or a release tag
+
+
+@dataclass(frozen=True)
+class Commit:
+    """The commit of stackwise's repository the bundled template comes from."""
+
+    hash: str
+    clean: bool  # False: copier.yml or template/ had changes the commit does not hold
 
 
 # --- The template this stackwise carries ------------------------------------------------------
@@ -80,14 +93,39 @@ def _link(source: str, target: str) -> None:
 
 
 def release_tag() -> str:
-    """Releases are tagged `v<version>`: a PEP 440 version, which copier compares."""
+    """Releases are tagged `v<version>`: the version recorded when no commit is known."""
     return f"v{__version__}"
+
+
+def bundled_commit() -> Commit | None:
+    """The commit the bundled template comes from.
+
+    In a checkout: its HEAD, and whether copier.yml and template/ are as committed. In an
+    installed wheel: what hatch_build.py recorded when it was built. None when neither knows.
+    """
+    root = bundled_root()
+    if root == _CHECKOUT_ROOT:
+        in_git = (root / ".git").exists() and vcs.installed()
+        head = vcs.commit_of(root, "HEAD") if in_git else None
+        return Commit(head, vcs.is_clean(root, *_TEMPLATE_PATHS)) if head else None
+    try:
+        record = json.loads(_WHEEL_COMMIT.read_text(encoding="utf-8"))
+        return Commit(str(record["commit"]), bool(record["clean"]))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def bundled_version() -> str:
+    """The template version a project rendered from the bundled template records."""
+    commit = bundled_commit()
+    return commit.hash if commit else release_tag()
 
 
 def repository_url() -> str | None:
     """The Repository URL of the installed distribution's metadata (pyproject's [project.urls]).
 
-    None when the metadata has none (an editable install made before it had).
+    The public source every project records, whatever it was rendered from. None when the
+    metadata has none (an editable install made before it had).
     """
     from importlib import metadata  # imported here: it costs more than this whole module
 
@@ -103,14 +141,14 @@ def repository_url() -> str | None:
 
 
 def release() -> Source:
-    """The template of the installed stackwise: the public repository at this version's tag."""
+    """The template of the installed stackwise: the public repository at its commit."""
     url = repository_url()
     if url is None:
         raise StackwiseError(
             "this stackwise install names no Repository URL in its metadata (reinstall it), "
             "so pass --from PATH, a git clone of stackwise."
         )
-    return Source(url, release_tag())
+    return Source(url, bundled_version())
 
 
 def from_option(path: Path | None, vcs_ref: str | None) -> Source | None:
@@ -123,9 +161,10 @@ def from_option(path: Path | None, vcs_ref: str | None) -> Source | None:
 
 
 def local_clone(path: Path, vcs_ref: str | None) -> Source:
-    """A git clone of stackwise given with --from.
+    """A git clone of stackwise given with --from, at REF or its checked-out commit (HEAD).
 
-    Recorded by its absolute path, since copier cannot update from a relative one.
+    The ref is resolved to its commit: that is what gets rendered (not the clone's uncommitted
+    changes) and recorded.
     """
     folder = path.expanduser().resolve()
     if not (folder / "copier.yml").is_file():
@@ -133,12 +172,14 @@ def local_clone(path: Path, vcs_ref: str | None) -> Source:
     if vcs.top_level(folder) != folder:
         raise StackwiseError(
             f"--from {path} is not the top of a git clone: a project can only be updated from "
-            "a template with tagged git history."
+            "a template with git history."
         )
-    source = Source(str(folder), vcs_ref)
-    if vcs_ref is not None and not has_ref(source, vcs_ref):
+    commit = vcs.commit_of(folder, vcs_ref or "HEAD")
+    if commit is None:
+        if vcs_ref is None:
+            raise StackwiseError(f"--from {path}: the clone has no commit yet.")
         raise StackwiseError(f"--vcs-ref {vcs_ref}: no such tag or commit in {folder}.")
-    return source
+    return Source(str(folder), commit)
 
 
 def has_ref(source: Source, ref: str) -> bool:

@@ -5,7 +5,9 @@ The merge is copier's 3-way merge (`copier update`).
 Copier updates in place, from the template source its answers file records. stackwise runs it in a
 throw-away clone of the project instead: there it can point the answers file at the chosen source
 (the public repository, or a local clone given with --from) and commit that, and copier finds the
-clean repository it needs. The user's tree is touched only at the end, by one `git apply` of the
+clean repository it needs. Afterwards the answers file names the public repository again, at the
+commit of the new template: --from is a source for this update only, and no path of this machine
+is committed. The user's tree is touched only at the end, by one `git apply` of the
 result, which is undone if it fails or is interrupted: a failure or Ctrl-C leaves the project as it
 was.
 """
@@ -53,18 +55,19 @@ def update_project(path: Path, *, data: list[str], source: Source | None) -> Non
     if not stored.get("_commit"):
         raise StackwiseError(
             f"{path / answers_file.NAME} has no _commit, so the template version the project "
-            "was made from is unknown: add `_commit: v<version>` (the stackwise release that "
-            "made it), commit, and retry."
+            "was made from is unknown: add `_commit: <commit>` (the stackwise commit, or the "
+            "release tag v<version>, that made it), commit, and retry."
         )
     changes = changed_answers(stored, given)
     source = source or template_source.release()
     if not template_source.has_ref(source, str(stored["_commit"])):
         raise StackwiseError(
             f"the project was made from template {stored['_commit']}, which {source.src_path} "
-            "does not hold: copier needs it to tell your edits from the template's. Fetch its "
-            "tags (git fetch --tags) or use a clone that has them."
+            "does not hold: copier needs it to tell your edits from the template's. Update "
+            "the clone (git fetch --tags), or use one that has it."
         )
-    result = _update_in_clone(top, project, source, changes)
+    public = template_source.repository_url() or stored.get("_src_path")
+    result = _update_in_clone(top, project, source, changes, public)
     typer.echo(summary(result, path, given))
     if result.conflicts:
         raise StackwiseError(conflict_help(result.conflicts))
@@ -73,13 +76,10 @@ def update_project(path: Path, *, data: list[str], source: Source | None) -> Non
 def summary(result: Update, path: Path, changes: dict[str, str]) -> str:
     """The line that says what the update changed, or that nothing changed."""
     where = "" if path == Path(".") else f" {path}"
+    old, new = short(result.old), short(result.new)
     if not result.changed:
-        return f"Up to date: the project{where} already has the template at {result.new}."
-    template = (
-        f"template {result.new}"
-        if result.old == result.new
-        else f"template {result.old} to {result.new}"
-    )
+        return f"Up to date: the project{where} already has the template at {new}."
+    template = f"template {new}" if old == new else f"template {old} to {new}"
     if changes:
         template += ", with " + ", ".join(f"{key}={value}" for key, value in changes.items())
     return (
@@ -100,19 +100,35 @@ def conflict_help(conflicts: tuple[str, ...]) -> str:
     )
 
 
+def short(version: str) -> str:
+    """A commit hash as git shows it short (12 digits); a tag as it is."""
+    is_hash = len(version) == 40 and all(digit in "0123456789abcdef" for digit in version)
+    return version[:12] if is_hash else version
+
+
 def _count(files: tuple[str, ...]) -> str:
     return f"{len(files)} file" + ("" if len(files) == 1 else "s")
+
+
+# Questions added after projects were made, with the answer that keeps such a project as it was
+# (their default would change it): a hybrid made before legacy_mount has its Flask app under
+# /legacy.
+AS_BEFORE = {"legacy_mount": "prefix"}
 
 
 def changed_answers(stored: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
     """The answers --data changes, checked as `stackwise new` checks them.
 
-    They are checked together with the answers the project keeps.
+    They are checked together with the answers the project keeps. A question the project was
+    made without, and that applies to it, gets the answer of AS_BEFORE unless --data gives one.
     """
     known = set(questions.public_keys())
     kept = {key: value for key, value in stored.items() if key in known}
-    resolved = resolve.resolve({**kept, **given}, {}, None)
-    return {key: resolved[key] for key in given}
+    missing = {key: value for key, value in AS_BEFORE.items() if key not in {*stored, *given}}
+    applying = resolve.resolve({**kept, **given}, {}, None)
+    as_before = {key: value for key, value in missing.items() if key in applying}
+    resolved = resolve.resolve({**kept, **as_before, **given}, {}, None)
+    return {key: resolved[key] for key in [*as_before, *given]}
 
 
 def _repository_top(project: Path, shown: str) -> Path:
@@ -138,7 +154,9 @@ def _check_clean(project: Path, shown: str) -> None:
         )
 
 
-def _update_in_clone(top: Path, project: Path, source: Source, changes: dict[str, Any]) -> Update:
+def _update_in_clone(
+    top: Path, project: Path, source: Source, changes: dict[str, Any], public: str | None
+) -> Update:
     inner = project.relative_to(top)
     head = vcs.head_commit(top)
     with TemporaryDirectory(prefix="stackwise-update-") as tmp:
@@ -153,7 +171,9 @@ def _update_in_clone(top: Path, project: Path, source: Source, changes: dict[str
         # so copier neither deletes nor rewrites it. It records the decision made when the
         # project was made.
         copier_calls.update(sub, source, changes)
-        new = str(answers_file.read(sub)["_commit"])
+        # Copier recorded the source it used, and the commit as `git describe` names it.
+        answers_file.point_at(sub, public, source.vcs_ref)
+        new = source.vcs_ref
         unmerged = vcs.unmerged(clone, inner)
         vcs.stage_all(clone, inner)
         patch = vcs.staged_diff(clone, head, inner)

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from stackwise.errors import StackwiseError
 
+# A new project's branch: the one its CI workflow runs on.
+BRANCH = "main"
+
 # A commit stackwise makes in a throw-away clone: an identity, and no signing or hooks, whatever
 # the machine's git config says.
 _THROWAWAY_COMMIT = (
@@ -84,6 +87,9 @@ def init_and_commit(project: Path, message: str, author: str, email: str) -> str
         config += ["-c", f"user.email={email or 'stackwise@localhost'}"]
     steps = {
         "init": ["init", "--quiet"],
+        # The branch the generated CI runs on, whatever init.defaultBranch says (and on a git
+        # older than init's --initial-branch).
+        "symbolic-ref": ["symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"],
         "add": ["add", "--all"],
         "commit": [*config, "commit", "--quiet", "-m", message],
     }
@@ -93,7 +99,7 @@ def init_and_commit(project: Path, message: str, author: str, email: str) -> str
             stderr = result.stderr.decode(errors="replace")
             error = (stderr.strip().splitlines() or ["no message"])[-1]
             return f"git {name} failed ({error}): the project is not committed."
-    return "git: initialised, with a first commit."
+    return f"git: initialised, with a first commit on {BRANCH}."
 
 
 # --- A template clone given with --from ------------------------------------------------------
@@ -109,7 +115,18 @@ def top_level(folder: Path) -> Path | None:
 
 def has_commit(repository: Path, ref: str) -> bool:
     """Whether the repository holds the tag or commit."""
-    return run(repository, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode == 0
+    return commit_of(repository, ref) is not None
+
+
+def commit_of(repository: Path, ref: str) -> str | None:
+    """The full hash of the commit a tag, branch or (short) hash names; None if none."""
+    result = run(repository, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
+def is_clean(repository: Path, *paths: str) -> bool:
+    """Whether the paths have no uncommitted changes, untracked files included."""
+    return ok(repository, "status", "--porcelain", "--", *paths).strip() == b""
 
 
 # --- stackwise update ------------------------------------------------------------------------

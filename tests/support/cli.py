@@ -16,12 +16,14 @@ def invoke(app: Any, args: list[str]) -> Any:
     return CliRunner().invoke(app, args, catch_exceptions=False)
 
 
-def spawn(cwd: Path, *args: str, timeout: float = 30) -> pexpect.spawn:
-    """`stackwise *args` in a pseudo-terminal of 50 rows and 160 columns."""
-    return spawn_command([STACKWISE, *args], cwd, timeout=timeout)
+def spawn(cwd: Path, *args: str, timeout: float = 30, columns: int = 160) -> pexpect.spawn:
+    """`stackwise *args` in a pseudo-terminal of 50 rows and 160 columns (or `columns`)."""
+    return spawn_command([STACKWISE, *args], cwd, timeout=timeout, columns=columns)
 
 
-def spawn_command(command: list[str], cwd: Path, timeout: float = 30) -> pexpect.spawn:
+def spawn_command(
+    command: list[str], cwd: Path, timeout: float = 30, columns: int = 160
+) -> pexpect.spawn:
     """Any command in the same pseudo-terminal (the benchmarks' baselines)."""
     return pexpect.spawn(
         command[0],
@@ -29,5 +31,5 @@ def spawn_command(command: list[str], cwd: Path, timeout: float = 30) -> pexpect
         cwd=str(cwd),
         encoding="utf-8",
         timeout=timeout,
-        dimensions=(50, 160),
+        dimensions=(50, columns),
     )

@@ -18,6 +18,7 @@ from stackwise.resolve import resolve
 # The answers that shape a generated project: the one list of dimension keys.
 DIMENSIONS = (
     "framework",
+    "legacy_mount",
     "validation",
     "docs",
     "error_format",

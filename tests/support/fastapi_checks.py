@@ -49,11 +49,11 @@ def check_items(base: str) -> None:
     path = f"/api/items/{item['id']}"
     status, _, body = call(base, "GET", "/api/items")
     assert status == 200
-    assert json.loads(body) == [item]
+    assert json.loads(body) == {"items": [item], "next": None}
     assert json.loads(call(base, "GET", path)[2]) == item
     status, _, body = call(base, "DELETE", path)
     assert (status, body) == (204, b"")
-    assert call(base, "GET", "/api/items")[2] == b"[]"
+    assert json.loads(call(base, "GET", "/api/items")[2]) == {"items": [], "next": None}
 
 
 def check_errors(base: str, error_format: str) -> None:

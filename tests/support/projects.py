@@ -41,18 +41,20 @@ def uses_mypy(project: Path) -> bool:
     return "mypy" in pyproject.get("tool", {})
 
 
-def check_project(project: Path, *, own_env: bool = False) -> None:
+def check_project(project: Path, *, own_env: bool = False, tests: bool = True) -> None:
     """The promise: the project's own tests, linter, formatter and type checker pass. Run from
     the session's shared environment (tests/support/shared_env.py) with the project's `src` on
-    the path, or, with `own_env`, from the project's own `uv sync` as a user would."""
+    the path, or, with `own_env`, from the project's own `uv sync` as a user would. `tests=False`
+    leaves the tests to the caller."""
     if own_env:
         run(project, "uv", "sync", "--quiet")
         tool = ["uv", "run", "--frozen"]
     else:
         tool = [shared_env.binary("python"), "-m"]
-    # A PostgreSQL project's tests run on a database of their own (tests/support/postgres.py).
-    database = postgres.database_env(project)
-    run(project, *tool, "pytest", "-q", "-p", "no:cacheprovider", env=database)
+    if tests:
+        # A PostgreSQL project's tests run on a database of their own (tests/support/postgres.py).
+        database = postgres.database_env(project)
+        run(project, *tool, "pytest", "-q", "-p", "no:cacheprovider", env=database)
     run(project, *tool, "ruff", "check", "--no-cache", ".")
     run(project, *tool, "ruff", "format", "--no-cache", "--check", ".")
     if uses_mypy(project):

@@ -40,10 +40,11 @@ def context(answers: dict[str, Any], src_path: str = "template") -> dict[str, An
     the answers file's content (`_copier_answers`)."""
     full: dict[str, Any] = {}
     for question in questions.load():
+        # A question that does not apply (computed, or skipped by its `when`) takes its default.
         full[question.key] = (
-            question.render_default(full) if question.computed else answers[question.key]
+            answers[question.key] if question.key in answers else question.render_default(full)
         )
-    remembered = {key: answers[key] for key in questions.public_keys()}
+    remembered = {key: answers[key] for key in questions.public_keys() if key in answers}
     return {
         **full,
         "_copier_answers": {"_src_path": src_path, **remembered},

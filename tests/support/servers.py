@@ -99,7 +99,7 @@ def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
     PostgreSQL project gets a database of its own, migrated first (as its deployment does); a
     SQLite one migrates its file as it starts."""
     database = migrated_database(project, package)
-    # A Flask project's production command refuses to start without a SECRET_KEY.
+    # Without a SECRET_KEY, a Flask project would make a random one and log a warning.
     with running(
         project, ["-m", package], startup, SECRET_KEY="stackwise-test", **database
     ) as server:

@@ -20,3 +20,11 @@ class Item(BaseModel):
     id: int
     name: str
     price: float
+
+
+class ItemPage(BaseModel):
+    """One page of `GET /api/items`."""
+
+    items: list[Item]
+    # The path and query of the next page; null on the last one.
+    next: str | None

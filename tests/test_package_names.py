@@ -1,0 +1,85 @@
+"""No accepted package name breaks a project: copier.yml's reserved_package_names (the one list
+copier and the CLI both use) holds every name derived from its source, and each reason reads
+as it should, at the prompt's check and as a flag."""
+
+import keyword
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from stackwise import questions
+from tests.support import import_names
+
+
+def reserved() -> dict[str, Any]:
+    return dict(questions.by_key()["reserved_package_names"].render_default({}))
+
+
+def problem(package: str) -> str:
+    context = {"reserved_package_names": reserved()}
+    return questions.by_key()["package_name"].problem(package, context)
+
+
+def test_keywords_are_reserved() -> None:
+    assert {word for word in keyword.kwlist if word.islower()} <= set(reserved()["keywords"])
+
+
+def test_every_standard_library_module_of_every_supported_python_is_reserved() -> None:
+    supported = questions.by_key()["python_version"].values
+    assert supported == import_names.PYTHONS, "import_names.PYTHONS lists the supported Pythons"
+    missing = sorted(import_names.standard_library() - set(reserved()["stdlib"]))
+    assert not missing, f"add to reserved_package_names' stdlib in copier.yml: {missing}"
+    # The names Python itself imports at start-up, when they exist.
+    assert {"sitecustomize", "usercustomize", "test", "this"} <= set(reserved()["stdlib"])
+
+
+@pytest.mark.slow  # resolves and installs the closure from the package index (uv's cache)
+def test_every_import_name_of_the_dependency_closure_is_reserved() -> None:
+    found = import_names.import_names()
+    assert {"click", "anyio", "h11", "yaml", "blinker", "colorama"} <= set(found)
+    listed = reserved()["installed"]
+    missing = {name: sorted(dists) for name, dists in found.items() if name not in listed}
+    assert not missing, f"add to reserved_package_names' installed in copier.yml: {missing}"
+    wrong = {name: listed[name] for name in found if listed[name] not in found[name]}
+    assert not wrong, f"the distributions named in copier.yml are not those installed: {wrong}"
+
+
+@pytest.mark.parametrize(
+    ("package", "reason"),
+    [
+        ("class", 'package_name "class" is a Python keyword'),
+        ("test", "is a module of Python's standard library"),
+        ("sys", "is a module of Python's standard library"),
+        ("click", 'package_name "click" is the import name of click, a library that generated'),
+        ("yaml", "is the import name of PyYAML"),
+        ("blinker", "is the import name of blinker"),
+        ("tests", "is the name of the project's own tests package"),
+    ],
+)
+def test_each_refusal_says_why(package: str, reason: str) -> None:
+    message = problem(package)
+    assert reason in message
+    assert message.endswith("Choose another project_name, or set package_name.") or (
+        message.endswith("choose another project_name, or set package_name.")
+    )
+
+
+@pytest.mark.parametrize("package", ["my_api", "conftest", "docs", "app", "settings", "flask_app"])
+def test_ordinary_names_are_accepted(package: str) -> None:
+    assert problem(package) == ""
+
+
+def test_a_refused_name_given_as_a_flag_is_one_line_naming_the_flag(tmp_path: Any) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "stackwise", "new", "-y", "--name", "click", str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith('error: package_name "click" is the import name of click')
+    assert "choose another --name" in result.stderr.lower()
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x").exists()
