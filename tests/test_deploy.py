@@ -22,7 +22,7 @@ from stackwise import questions
 from tests.support.apps import serve_script
 from tests.support.http_client import get
 from tests.support.projects import project_env, run
-from tests.support.servers import free_port
+from tests.support.servers import free_port, migrated_database
 
 TOOLS = Path(sys.executable).parent
 # The Kubernetes minor versions supported upstream in November 2026, newest last; each one's
@@ -399,6 +399,8 @@ def slow_server(
             PYTHONPATH=str(project),
             SLOW_STARTED=str(tmp_path / "started"),
             SLOW_RELEASE=str(tmp_path / "release"),
+            # Kubernetes preselects PostgreSQL: a database of its own, migrated.
+            **migrated_database(project),
         ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

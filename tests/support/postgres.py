@@ -20,6 +20,7 @@ import tempfile
 import uuid
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -118,9 +119,14 @@ def shared_url() -> str:
     return server.url
 
 
+def answers(project: Path) -> dict[str, Any]:
+    """The project's recorded answers; none for a folder that is not a generated project."""
+    recorded = project / ".copier-answers.yml"
+    return yaml.safe_load(recorded.read_text()) if recorded.exists() else {}
+
+
 def uses_postgresql(project: Path) -> bool:
-    answers = project / ".copier-answers.yml"
-    return answers.exists() and yaml.safe_load(answers.read_text()).get("database") == "postgresql"
+    return answers(project).get("database") == "postgresql"
 
 
 def database_env(project: Path) -> dict[str, str]:

@@ -15,6 +15,9 @@ from tests.support import postgres
 from tests.support.http_client import get
 from tests.support.projects import project_env, python
 
+# Every server listens on 127.0.0.1 with one worker unless told otherwise.
+SERVER_ENV = {"HOST": "127.0.0.1", "WEB_CONCURRENCY": "1"}
+
 
 class ServerError(Exception):
     """The server exited before it answered, or did not answer in time."""
@@ -54,15 +57,16 @@ def running(
     it, to be counted (benchmarks/run.py reads their CPU time) and killed with it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    # A PostgreSQL project's server gets a new database of its own, migrated as a deployment
+    # migrates it, unless `env` names one; a SQLite project's production command migrates its file.
+    database = {} if "DATABASE_URL" in env else migrated_database(project)
     # Output to a file, not a pipe: nobody reads a pipe while the server runs, and a full one
     # (64 KiB of access log) would block the server.
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         process = subprocess.Popen(
             [python(project), *argv],
             cwd=project,
-            env=project_env(
-                project, **{"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1", **env}
-            ),
+            env=project_env(project, **{**SERVER_ENV, "PORT": str(port), **database, **env}),
             stdout=log if keep_stdout else subprocess.DEVNULL,
             stderr=subprocess.STDOUT if keep_stdout else log,
             start_new_session=True,
@@ -95,27 +99,25 @@ def running(
 
 @contextmanager
 def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
-    """The project's production command on 127.0.0.1 and a free port; stopped on exit. A
-    PostgreSQL project gets a database of its own, migrated first (as its deployment does); a
-    SQLite one migrates its file as it starts."""
-    database = migrated_database(project, package)
+    """The project's production command on 127.0.0.1 and a free port; stopped on exit."""
     # Without a SECRET_KEY, a Flask project would make a random one and log a warning.
-    with running(
-        project, ["-m", package], startup, SECRET_KEY="stackwise-test", **database
-    ) as server:
+    with running(project, ["-m", package], startup, SECRET_KEY="stackwise-test") as server:
         yield server.base
 
 
-def migrated_database(project: Path, package: str) -> dict[str, str]:
-    """DATABASE_URL of a new database at the latest migration, for a PostgreSQL project."""
+def migrated_database(project: Path) -> dict[str, str]:
+    """For a PostgreSQL project, DATABASE_URL of a new database at the latest migration (its
+    `migrate` module, as compose.yaml and the Kubernetes Job run it); nothing for the others."""
     database = postgres.database_env(project)
-    if database:
-        subprocess.run(
-            [python(project), "-m", f"{package}.migrate"],
-            cwd=project,
-            env=project_env(project, **database),
-            capture_output=True,
-            check=True,
-            timeout=120,
-        )
-    return {"DATABASE_URL": database["DATABASE_URL"]} if database else {}
+    if not database:
+        return {}
+    package = postgres.answers(project)["package_name"]
+    subprocess.run(
+        [python(project), "-m", f"{package}.migrate"],
+        cwd=project,
+        env=project_env(project, **database),
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    return {"DATABASE_URL": database["DATABASE_URL"]}
