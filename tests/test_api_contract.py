@@ -1,13 +1,27 @@
-"""One API, two frameworks: the FastAPI and the Flask starter, generated with the same answers
-(validation=pydantic, each error format), answer the same requests with the same status codes,
-content types, problem documents and error pages, each under its production command on
-127.0.0.1. A user who switches framework keeps the API.
+"""One API contract, every starter: the same table of requests, each with the answer the contract
+fixes (status, content type, body, headers), sent to the production server of FastAPI, Flask with
+each validation choice (pydantic, marshmallow, none), and the hybrid (its FastAPI app, and its
+Flask app under /legacy), in each error format. One server per variant; every case against it.
 
-Known difference, normalised here: Flask answers HEAD and OPTIONS on every route by itself, so
-its `Allow` header lists them beside FastAPI's methods."""
+The contract, decided once (docs/generated-project.md, "The API contract"): strict types (a
+string or a boolean is not a price, an integer is); names trimmed, then 1 to 100 characters
+without control characters; a body only as `application/json` (else 415); HEAD wherever GET is;
+no Content-Type on a 204; no Server header; one CORS policy; 400 for malformed or too deeply
+nested JSON; 422 with the same `errors` entries (`loc`, `msg`, `type`, in Pydantic's words).
+And the server's limits: lists in pages (`?limit=N&after=ID`, `{"items": [...], "next": ...}`),
+writes over WRITE_RATE_LIMIT a 429 with `Retry-After`, the security headers and `Cache-Control:
+no-store` on every answer, `/ready` beside `/health`.
+
+To check a new rule in every starter, add a Case to CASES (or LEGACY_CASES for the hybrid's
+Flask app, RATE_LIMITED_CASES for a server that limits writes): cases run in order, on a fresh
+app.
+
+Known difference, normalised here: Flask answers OPTIONS on every route by itself, so its
+`Allow` header names OPTIONS beside the methods of the contract."""
 
 import json
 import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,151 +35,529 @@ from tests.support.template import Render
 
 pytestmark = pytest.mark.slow
 
-ANSWERS = {
-    "validation": "pydantic",
-    "docs": "both",
-    "pages": False,
-    "needs_async": False,
-    "team_size": "solo",
-}
-MAX_BODY_BYTES = 1024
+MAX_BODY_BYTES = 8192
+ORIGIN = "https://app.example"
 ENVIRONMENT = {
     "SECRET_KEY": "stackwise-contract-test",
     "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
-    "WRITE_RATE_LIMIT": "",  # many writes from one client (the rate limit has tests of its own)
+    "CORS_ORIGINS": ORIGIN,
+    "WRITE_RATE_LIMIT": "",  # CASES write many times; RATE_LIMITED_CASES run with a limit
 }
-BROWSER = BROWSER_ACCEPT
-API = "application/json"
-JSON = {"Content-Type": "application/json"}
+WRITE_RATE_LIMIT = "2/minute"
+JSON = "application/json"
+PROBLEM = "application/problem+json"
+HTML = "text/html; charset=utf-8"
+# The variants: answers beside the error format (pages off, sync views, no docs pages needed).
+VARIANTS = {
+    "fastapi": {"framework": "fastapi", "validation": "pydantic", "docs": "both"},
+    "flask-pydantic": {"framework": "flask", "validation": "pydantic", "docs": "both"},
+    "flask-marshmallow": {"framework": "flask", "validation": "marshmallow", "docs": "both"},
+    "flask-none": {"framework": "flask", "validation": "none", "docs": "none"},
+    # The Flask app under /legacy, and at its own URLs (the default): LEGACY_CASES at either.
+    "hybrid": {
+        "framework": "hybrid",
+        "validation": "pydantic",
+        "docs": "both",
+        "legacy_mount": "prefix",
+    },
+    "hybrid-root": {"framework": "hybrid", "validation": "pydantic", "docs": "both"},
+}
+# On every answer (the server's limits): no HSTS, which only a request over https gets.
+SECURITY_HEADERS = {
+    "cache-control": "no-store",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+}
+PERMISSIONS_POLICY = "camera=()"  # one of the features Permissions-Policy turns off
+COMMON = {"pages": False, "needs_async": False, "team_size": "solo", "deploy": "none"}
+
+# The words of the contract (the generated project's validation.py).
+NOT_JSON = "The request body must be JSON, sent with Content-Type: application/json."
+MALFORMED = "The request body is not valid JSON."
+INVALID = "The request is not valid."
+MSG = {
+    "missing": "Field required",
+    "model_attributes_type": "Input should be a valid dictionary or object to extract fields from",
+    "string_type": "Input should be a valid string",
+    "string_unicode": (
+        "Input should be a valid string, unable to parse raw data as a unicode string"
+    ),
+    "string_too_short": "String should have at least 1 character",
+    "string_too_long": "String should have at most 100 characters",
+    "control_characters": "String should have no control characters",
+    "float_type": "Input should be a valid number",
+    "finite_number": "Input should be a finite number",
+    "greater_than": "Input should be greater than 0",
+    "int_parsing": "Input should be a valid integer, unable to parse string as an integer",
+    "greater_than_equal": "Input should be greater than or equal to 1",
+    "less_than_equal": "Input should be less than or equal to 100",
+}
+DEEP = b"[" * 3000 + b"]" * 3000  # deeper than any JSON parser here goes, within the limit
 TOO_LARGE = json.dumps({"name": "x", "price": 1, "padding": "x" * MAX_BODY_BYTES}).encode()
 
-# (method, path, body): a body that is not bytes is sent as JSON; every body is sent as
-# application/json unless given as (content type, bytes). In this order, on a fresh app.
-REQUESTS: list[tuple[str, str, Any]] = [
-    ("GET", "/health", None),
-    ("GET", "/no-such-page", None),
-    ("POST", "/health", None),
-    ("GET", "/api/items", None),
-    ("POST", "/api/items", {"name": "Thé 🫖", "price": 12.5}),
-    ("POST", "/api/items", {"name": "x" * 100, "price": 1, "unknown": True}),
-    ("GET", "/api/items", None),
-    ("GET", "/api/items/1", None),
-    ("DELETE", "/api/items/1", None),
-    ("DELETE", "/api/items/1", None),
-    ("GET", "/api/items/1", None),
-    ("PUT", "/api/items/2", None),
-    ("GET", "/api/items/abc", None),
-    ("GET", "/api/items/-1", None),
-    ("POST", "/api/items", {"name": "", "price": 0}),
-    ("POST", "/api/items", {"name": "x" * 101, "price": "cheap"}),
-    ("POST", "/api/items", {"name": 42}),
-    ("POST", "/api/items", {}),
-    ("POST", "/api/items", []),
-    ("POST", "/api/items", "Teapot"),
-    ("POST", "/api/items", b""),
-    ("POST", "/api/items", b"null"),
-    ("POST", "/api/items", b'{"name": "\\ud800", "price": 1}'),
-    ("POST", "/api/items", ("text/plain", b'{"name": "Teapot", "price": 1}')),
-    ("POST", "/api/items", b'{"name": "Teapot",'),
-    ("POST", "/api/items", b"\xff\xfe"),
-    ("POST", "/api/items", b'{"name": "Teapot", "price": 1e400}'),
-    ("POST", "/api/items", b'{"name": "Teapot", "price": NaN}'),
-    ("POST", "/api/items", TOO_LARGE),
+
+def err(*loc: str | int, type_: str) -> dict[str, Any]:
+    return {"loc": list(loc), "msg": MSG[type_], "type": type_}
+
+
+@dataclass
+class Case:
+    """A request, and what every starter answers to it. `body` not bytes is sent as JSON;
+    `content_type` None sends none. For an error, `detail` and `errors` are the problem
+    document's (or the error page's); for a success, `json` is the body (a dict: the body
+    holds at least these keys)."""
+
+    method: str
+    path: str
+    status: int | None
+    body: Any = None
+    content_type: str | None = JSON
+    headers: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    detail: str | None = None
+    errors: list[dict[str, Any]] | None = None
+    allow: str | None = None
+    cors: dict[str, Any] | None = None
+    chunked: bool = False
+    retry_after: bool = False  # a Retry-After of 1 to 60 seconds
+
+    @property
+    def name(self) -> str:
+        shown = self.body if isinstance(self.body, bytes) else json.dumps(self.body)
+        return f"{self.method} {self.path} {self.content_type} {str(shown)[:40]}"
+
+
+def page_body(items: list[dict[str, Any]], next_page: str | None = None) -> dict[str, Any]:
+    return {"items": items, "next": next_page}
+
+
+ITEM_1 = {"id": 1, "name": "Thé 🫖", "price": 12.5}
+ITEM_2 = {"id": 2, "name": "x" * 100, "price": 3.0}
+
+
+def invalid(body: Any, *errors: dict[str, Any], path: str = "/api/items") -> Case:
+    return Case("POST", path, 422, body, detail=INVALID, errors=list(errors))
+
+
+CASES = [
+    Case("GET", "/health", 200, json={"status": "ok"}),
+    Case("HEAD", "/health", 200),
+    Case("GET", "/ready", 200, json={"status": "ready"}),
+    Case("HEAD", "/ready", 200),
+    Case("HEAD", "/api/items", 200),
+    Case("POST", "/health", 405, content_type=None, allow="GET, HEAD", detail="Method Not Allowed"),
+    Case("GET", "/no-such-page", 404, detail="Not Found"),
+    Case("GET", "/api/items", 200, json=page_body([])),
+    # Names are trimmed; an integer is a price.
+    Case(
+        "POST",
+        "/api/items",
+        201,
+        {"name": "  Thé 🫖 ", "price": 12.5},
+        json={"id": 1, "name": "Thé 🫖", "price": 12.5},
+    ),
+    Case(
+        "POST",
+        "/api/items",
+        201,
+        {"name": "x" * 100, "price": 3, "unknown": True},
+        content_type="application/json; charset=utf-8",
+        json={"id": 2, "name": "x" * 100, "price": 3.0},
+    ),
+    Case("GET", "/api/items/1", 200, json={"id": 1, "name": "Thé 🫖", "price": 12.5}),
+    # Lists in pages: `limit` items (20 unless asked, 1 to 100) after the id `after`.
+    Case("GET", "/api/items?limit=1", 200, json=page_body([ITEM_1], "/api/items?limit=1&after=1")),
+    Case("GET", "/api/items?limit=1&after=1", 200, json=page_body([ITEM_2])),
+    Case("GET", "/api/items?after=2", 200, json=page_body([])),
+    Case(
+        "GET",
+        "/api/items?limit=0",
+        422,
+        detail=INVALID,
+        errors=[err("query", "limit", type_="greater_than_equal")],
+    ),
+    Case(
+        "GET",
+        "/api/items?limit=101",
+        422,
+        detail=INVALID,
+        errors=[err("query", "limit", type_="less_than_equal")],
+    ),
+    Case(
+        "GET",
+        "/api/items?limit=ten&after=x",
+        422,
+        detail=INVALID,
+        errors=[
+            err("query", "limit", type_="int_parsing"),
+            err("query", "after", type_="int_parsing"),
+        ],
+    ),
+    # Strict types: a string or a boolean is not a price, a number is not a name.
+    invalid({"name": "x", "price": "12.5"}, err("body", "price", type_="float_type")),
+    invalid({"name": "x", "price": True}, err("body", "price", type_="float_type")),
+    invalid(
+        {"name": 42},
+        err("body", "name", type_="string_type"),
+        err("body", "price", type_="missing"),
+    ),
+    invalid(
+        {"name": None, "price": None},
+        err("body", "name", type_="string_type"),
+        err("body", "price", type_="float_type"),
+    ),
+    # Names: trimmed-nonempty, at most 100 characters, no control characters.
+    invalid({"name": " \t\n ", "price": 1}, err("body", "name", type_="string_too_short")),
+    invalid({"name": "a\u0000b", "price": 1}, err("body", "name", type_="control_characters")),
+    invalid({"name": "a\u0085b", "price": 1}, err("body", "name", type_="control_characters")),
+    invalid({"name": "\u001fa", "price": 1}, err("body", "name", type_="control_characters")),
+    invalid(
+        {"name": "x" * 101, "price": 0},
+        err("body", "name", type_="string_too_long"),
+        err("body", "price", type_="greater_than"),
+    ),
+    invalid(b'{"name": "\\ud800", "price": 1}', err("body", "name", type_="string_unicode")),
+    invalid({}, err("body", "name", type_="missing"), err("body", "price", type_="missing")),
+    invalid([], err("body", type_="model_attributes_type")),
+    invalid("Teapot", err("body", type_="model_attributes_type")),
+    invalid(b"null", err("body", type_="model_attributes_type")),
+    invalid(b"", err("body", type_="missing")),
+    invalid(b'{"name": "T", "price": 1e400}', err("body", "price", type_="finite_number")),
+    invalid(b'{"name": "T", "price": NaN}', err("body", "price", type_="finite_number")),
+    invalid(
+        b'{"name": "T", "price": 1' + b"0" * 400 + b"}", err("body", "price", type_="float_type")
+    ),
+    invalid({"name": "T", "price": -1}, err("body", "price", type_="greater_than")),
+    # A body is JSON, or a 415: a page of another site can send text/plain without asking.
+    Case("POST", "/api/items", 415, {"name": "T", "price": 1}, content_type=None, detail=NOT_JSON),
+    Case(
+        "POST",
+        "/api/items",
+        415,
+        {"name": "T", "price": 1},
+        content_type="text/plain",
+        detail=NOT_JSON,
+    ),
+    Case(
+        "POST",
+        "/api/items",
+        415,
+        b"",
+        content_type="application/x-www-form-urlencoded",
+        detail=NOT_JSON,
+    ),
+    Case("POST", "/api/items", 400, b'{"name": "Teapot",', detail=MALFORMED),
+    Case("POST", "/api/items", 400, b"\xff\xfe", detail=MALFORMED),
+    Case("POST", "/api/items", 400, DEEP, detail=MALFORMED),
+    Case(
+        "POST",
+        "/api/items",
+        413,
+        TOO_LARGE,
+        detail=f"The request body is larger than {MAX_BODY_BYTES} bytes.",
+    ),
+    Case(
+        "POST",
+        "/api/items",
+        413,
+        TOO_LARGE,
+        chunked=True,
+        detail=f"The request body is larger than {MAX_BODY_BYTES} bytes.",
+    ),
+    Case(
+        "GET",
+        "/api/items/abc",
+        422,
+        detail=INVALID,
+        errors=[err("path", "item_id", type_="int_parsing")],
+    ),
+    Case("GET", "/api/items/999", 404, detail="There is no item 999."),
+    Case("DELETE", "/api/items/1", 204, content_type=None),
+    Case("DELETE", "/api/items/1", 404, content_type=None, detail="There is no item 1."),
+    Case(
+        "PUT",
+        "/api/items/2",
+        405,
+        content_type=None,
+        allow="DELETE, GET, HEAD",
+        detail="Method Not Allowed",
+    ),
+    Case("GET", "/api/items", 200, json=page_body([ITEM_2])),
+    # One CORS policy: the allowed origin, these methods, Vary: Origin.
+    Case(
+        "GET",
+        "/api/items/2",
+        200,
+        headers={"Origin": ORIGIN},
+        json={"id": 2, "name": "x" * 100, "price": 3.0},
+        cors={"origin": ORIGIN},
+    ),
+    Case(
+        "GET",
+        "/health",
+        200,
+        headers={"Origin": "https://elsewhere.example"},
+        json={"status": "ok"},
+        cors={"origin": None},
+    ),
+    Case(
+        "OPTIONS",
+        "/api/items",
+        200,
+        content_type=None,
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+        cors={
+            "origin": ORIGIN,
+            "methods": ["DELETE", "GET", "POST"],
+            "headers": "content-type",
+            "max-age": "600",
+        },
+    ),
+    Case(
+        "OPTIONS",
+        "/api/items/2",
+        None,
+        content_type=None,
+        headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"},
+        cors={"refused": True},
+    ),
+    Case(
+        "OPTIONS",
+        "/api/items",
+        None,
+        content_type=None,
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"},
+        cors={"refused": True},
+    ),
+]
+
+# The hybrid's Flask app, under /legacy: the same rules for what it takes.
+LEGACY_CASES = [
+    Case("GET", "/legacy/health", 200, json={"status": "ok"}),
+    Case("HEAD", "/legacy/hello", 200),
+    Case("POST", "/legacy/greetings", 200, {"name": " Ada "}, json={"greeting": "Hello, Ada!"}),
+    Case("POST", "/legacy/greetings", 415, {"name": "Ada"}, content_type=None, detail=NOT_JSON),
+    Case(
+        "POST",
+        "/legacy/greetings",
+        415,
+        {"name": "Ada"},
+        content_type="text/plain",
+        detail=NOT_JSON,
+    ),
+    Case("POST", "/legacy/greetings", 400, b'{"name": ', detail=MALFORMED),
+    Case("POST", "/legacy/greetings", 400, DEEP, detail=MALFORMED),
+    invalid(
+        {"name": "  "}, err("body", "name", type_="string_too_short"), path="/legacy/greetings"
+    ),
+    invalid(
+        {"name": "A\u0007"},
+        err("body", "name", type_="control_characters"),
+        path="/legacy/greetings",
+    ),
+    invalid({"name": 42}, err("body", "name", type_="string_type"), path="/legacy/greetings"),
+    invalid({}, err("body", "name", type_="missing"), path="/legacy/greetings"),
+    invalid([], err("body", type_="model_attributes_type"), path="/legacy/greetings"),
+    invalid(b"", err("body", type_="missing"), path="/legacy/greetings"),
+]
+
+# On a server whose WRITE_RATE_LIMIT is 2/minute: the third write of a client is refused, reads
+# are not.
+TOO_MANY = f"Too many writes: at most {WRITE_RATE_LIMIT} per client."
+RATE_LIMITED_CASES = [
+    Case("POST", "/api/items", 201, {"name": "Tea", "price": 1}, json={"id": 1}),
+    Case("POST", "/api/items", 201, {"name": "Tea", "price": 1}, json={"id": 2}),
+    Case("POST", "/api/items", 429, {"name": "Tea", "price": 1}, detail=TOO_MANY, retry_after=True),
+    Case("DELETE", "/api/items/1", 429, content_type=None, detail=TOO_MANY, retry_after=True),
+    Case("GET", "/api/items/1", 200, json={"id": 1, "name": "Tea", "price": 1.0}),
 ]
 
 
-def send(base: str, method: str, path: str, body: Any, accept: str) -> dict[str, Any]:
-    content_type = "application/json"
-    if isinstance(body, tuple):
-        content_type, body = body
-    data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
-    headers = {"Content-Type": content_type, "Accept": accept}
-    return answer(http_request(method, base + path, data, headers))
+def send(base: str, case: Case, accept: str) -> tuple[int, dict[str, str], bytes]:
+    data = case.body
+    if data is not None and not isinstance(data, bytes):
+        data = json.dumps(data).encode()
+    headers = {"Accept": accept, **case.headers}
+    if case.content_type:
+        headers["Content-Type"] = case.content_type
+    if case.chunked:
+        assert data is not None
+        chunks = [data[i : i + 1024] for i in range(0, len(data), 1024)]
+        return post_chunked(base + case.path, chunks, headers)
+    return http_request(case.method, base + case.path, data, headers)
 
 
-def send_chunked(base: str, accept: str) -> dict[str, Any]:
-    """A body too large, in chunks: no Content-Length tells the app up front."""
-    chunks = [b'{"name": "', b"x" * MAX_BODY_BYTES, b'", "price": 1}']
-    return answer(post_chunked(base + "/api/items", chunks, {**JSON, "Accept": accept}))
-
-
-def answer(response: tuple[int, dict[str, str], bytes]) -> dict[str, Any]:
-    """What the contract fixes of a response: status, content type, body (an error page by its
-    heading, detail and errors), and the headers an error must keep."""
-    status, headers, body = response
-    content_type = headers.get("content-type", "")
-    result: dict[str, Any] = {"status": status}
-    if not body:
-        result["body"] = ""  # a 204: what content type it names does not matter
-    elif content_type.startswith("text/html"):
-        result["content-type"] = content_type
+def problems(case: Case, status: int, headers: dict[str, str], body: bytes, page: bool) -> list:
+    """What in the answer breaks the contract: an empty list when it keeps it."""
+    found = []
+    content_type = headers.get("content-type")
+    if "server" in headers:
+        found.append(f"a Server header: {headers['server']}")
+    for name, value in SECURITY_HEADERS.items():
+        if headers.get(name) != value:
+            found.append(f"{name}: {headers.get(name)}")
+    if PERMISSIONS_POLICY not in headers.get("permissions-policy", ""):
+        found.append(f"Permissions-Policy: {headers.get('permissions-policy')}")
+    if "strict-transport-security" in headers:
+        found.append("HSTS over plain http")
+    if case.retry_after and not 1 <= int(headers.get("retry-after", "0")) <= 60:
+        found.append(f"Retry-After: {headers.get('retry-after')}")
+    if case.cors is not None:
+        return found + cors_problems(case, status, headers)
+    if status != case.status:
+        return [*found, f"status {status}, not {case.status}: {body[:300]!r}"]
+    if case.allow is not None:
+        allowed = {method.strip() for method in headers.get("allow", "").split(",")}
+        if sorted(allowed - {"OPTIONS"}) != case.allow.split(", "):
+            found.append(f"Allow: {headers.get('allow')}")
+    if status == 204 or case.method == "HEAD":
+        if body:
+            found.append(f"a body: {body[:100]!r}")
+        if status == 204 and content_type is not None:
+            found.append(f"a 204 with a Content-Type: {content_type}")
+        return found
+    if status < 400:
+        if content_type != JSON:
+            found.append(f"content type {content_type}")
+        got = json.loads(body)
+        wanted = case.json
+        if isinstance(wanted, dict) and isinstance(got, dict):
+            got = {key: got.get(key) for key in wanted}
+        if got != wanted:
+            found.append(f"body {got!r}, not {wanted!r}")
+        return found
+    if page:
+        if content_type != HTML:
+            return [*found, f"content type {content_type}, not a page: {body[:200]!r}"]
         text = body.decode()
-        result["page"] = {
+        shown = {
             "h1": re.findall(r"<h1>(.*?)</h1>", text),
             "detail": re.findall(r"<p>(.*?)</p>", text),
             "errors": re.findall(r"<li><code>(.*?)</code>: (.*?)</li>", text),
         }
-    else:
-        result["content-type"] = content_type
-        result["body"] = json.loads(body)
-    if "allow" in headers:
-        # Flask also answers HEAD and OPTIONS on every route, and says so.
-        methods = {method.strip() for method in headers["allow"].split(",")}
-        result["allow"] = sorted(methods - {"HEAD", "OPTIONS"})
-    for name in ("vary", "x-content-type-options", "x-frame-options", "referrer-policy"):
-        result[name] = headers.get(name)
-    return result
-
-
-def exchange(base: str, error_format: str) -> list[dict[str, Any]]:
-    answers = []
-    accepts = [API, BROWSER, "text/html;q=0.5, application/xml"]
-    for accept in accepts if error_format == "negotiated" else [API]:
-        # The same ids on both apps: each pass starts from the state the last one left.
-        for method, path, body in REQUESTS:
-            sent = {"request": f"{accept[:9]} {method} {path}"}
-            answers.append(sent | send(base, method, path, body, accept))
-        answers.append({"request": f"{accept[:9]} chunked"} | send_chunked(base, accept))
-    return answers
-
-
-@pytest.fixture
-def projects(render: Render, request: pytest.FixtureRequest) -> dict[str, Path]:
-    error_format = request.param
-    generated = {
-        framework: render(framework=framework, error_format=error_format, **ANSWERS)
-        for framework in ("fastapi", "flask")
+        wanted_page = {
+            "h1": [f"{status} {title(status)}"],
+            "detail": [escape(case.detail or "")],
+            "errors": [
+                (".".join(map(str, error["loc"])), escape(error["msg"]))
+                for error in case.errors or []
+            ],
+        }
+        if shown != wanted_page:
+            found.append(f"page {shown}, not {wanted_page}")
+        return found
+    if content_type != PROBLEM:
+        return [*found, f"content type {content_type}, not a problem: {body[:200]!r}"]
+    problem = json.loads(body)
+    wanted_problem: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title(status),
+        "status": status,
+        "detail": case.detail,
+        "instance": case.path.split("?")[0],
     }
-    return generated
+    if case.errors is not None:
+        wanted_problem["errors"] = case.errors
+    if problem != wanted_problem:
+        found.append(f"problem {problem}, not {wanted_problem}")
+    return found
 
 
-@pytest.mark.parametrize(
-    ("projects", "error_format"),
-    [(fmt, fmt) for fmt in ("problem", "html", "negotiated")],
-    indirect=["projects"],
-    ids=["problem", "html", "negotiated"],
-)
-def test_fastapi_and_flask_answer_alike(
-    projects: dict[str, Path], error_format: str, tmp_path: Path
-) -> None:
-    answers: dict[str, list[dict[str, Any]]] = {}
-    for framework, root in projects.items():
-        with running(root, ["-m", "demo_app"], **ENVIRONMENT) as server:
-            answers[framework] = exchange(server.base, error_format)
+def cors_problems(case: Case, status: int, headers: dict[str, str]) -> list[str]:
+    assert case.cors is not None
+    origin = headers.get("access-control-allow-origin")
+    vary = {part.strip().lower() for part in headers.get("vary", "").split(",")}
+    methods = headers.get("access-control-allow-methods", "")
+    if case.cors.get("refused"):
+        # A browser sends nothing when the origin is not allowed, or the method not listed.
+        requested = case.headers["Access-Control-Request-Method"]
+        listed = {method.strip() for method in methods.split(",")}
+        if origin == case.headers["Origin"] and 200 <= status < 300 and requested in listed:
+            return [f"preflight allowed: {status} {headers}"]
+        return []
+    found = []
+    if status != case.status:
+        found.append(f"status {status}, not {case.status}")
+    if origin != case.cors["origin"]:
+        found.append(f"Access-Control-Allow-Origin {origin}, not {case.cors['origin']}")
+    if case.cors["origin"] and "origin" not in vary:
+        found.append(f"Vary: {headers.get('vary')}")
+    if "methods" in case.cors:
+        listed = sorted(method.strip() for method in methods.split(","))
+        if listed != case.cors["methods"]:
+            found.append(f"Access-Control-Allow-Methods: {methods}")
+        allowed_headers = headers.get("access-control-allow-headers", "").lower()
+        if case.cors["headers"] not in [part.strip() for part in allowed_headers.split(",")]:
+            found.append(f"Access-Control-Allow-Headers: {allowed_headers}")
+        if headers.get("access-control-max-age") != case.cors["max-age"]:
+            found.append(f"Access-Control-Max-Age: {headers.get('access-control-max-age')}")
+    return found
+
+
+def title(status: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status).phrase
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def run_cases(base: str, cases: list[Case], accept: str) -> list[str]:
+    page = accept == BROWSER_ACCEPT
+    broken = []
+    for case in cases:
+        status, headers, body = send(base, case, accept)
+        for problem in problems(case, status, headers, body, page):
+            broken.append(f"{'page' if page else 'json'} | {case.name} | {problem}")
+    return broken
+
+
+@pytest.mark.parametrize("error_format", ["problem", "html", "negotiated"])
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_starter_keeps_the_contract(render: Render, variant: str, error_format: str) -> None:
+    project = render(**VARIANTS[variant], **COMMON, error_format=error_format)
+    accepts = {"problem": [JSON], "html": [BROWSER_ACCEPT], "negotiated": [JSON, BROWSER_ACCEPT]}
+    broken = []
+    for accept in accepts[error_format]:
+        # A fresh app for each client: the cases count on the ids a fresh app gives.
+        with running(project, ["-m", "demo_app"], **ENVIRONMENT) as server:
+            broken += run_cases(server.base, CASES, accept)
+            if variant == "hybrid":
+                broken += run_cases(server.base, LEGACY_CASES, accept)
+            elif variant == "hybrid-root":
+                at_root = [replace(c, path=c.path.removeprefix("/legacy")) for c in LEGACY_CASES]
+                broken += run_cases(server.base, at_root, accept)
         assert "Traceback" not in server.output, server.output
-    for fastapi, flask in zip(answers["fastapi"], answers["flask"], strict=True):
-        assert flask == fastapi
+        limited = {**ENVIRONMENT, "WRITE_RATE_LIMIT": WRITE_RATE_LIMIT}
+        with running(project, ["-m", "demo_app"], **limited) as server:
+            broken += run_cases(server.base, RATE_LIMITED_CASES, accept)
+        assert "Traceback" not in server.output, server.output
+    assert broken == [], "\n".join(broken)
 
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+def test_an_unhandled_error_hides_its_cause(render: Render, framework: str, tmp_path: Path) -> None:
+    project = render(framework=framework, error_format="negotiated", **COMMON)
     (tmp_path / "failing_app.py").write_text(FAILING_APP)
-    failures: dict[str, list[dict[str, Any]]] = {}
-    for framework, root in projects.items():
-        argv = ["-c", serve_script(framework, "failing_app")]
-        with running(root, argv, PYTHONPATH=str(tmp_path), **ENVIRONMENT) as server:
-            failures[framework] = [
-                send(server.base, "GET", "/boom", None, accept) for accept in (API, BROWSER)
-            ]
-        # Each failure's traceback is logged, once; the response never shows it.
-        assert server.output.count("Traceback (most recent call last)") == 2, server.output
-        assert all("secret detail" not in str(failure) for failure in failures[framework])
-    assert failures["flask"] == failures["fastapi"]
-    assert {failure["status"] for failure in failures["flask"]} == {500}
+    argv = ["-c", serve_script(framework, "failing_app")]
+    with running(project, argv, PYTHONPATH=str(tmp_path), **ENVIRONMENT) as server:
+        answers = [
+            http_request("GET", server.base + "/boom", None, {"Accept": accept})
+            for accept in (JSON, BROWSER_ACCEPT)
+        ]
+    # Each failure's traceback is logged, once; the response never shows it.
+    assert server.output.count("Traceback (most recent call last)") == 2, server.output
+    for (status, headers, body), content_type in zip(answers, (PROBLEM, HTML), strict=True):
+        assert status == 500
+        assert headers["content-type"] == content_type
+        assert b"secret detail" not in body
+        assert "server" not in headers

@@ -24,9 +24,6 @@ FLAGS = [
 ]
 # What a starter's docs pages (Swagger UI, ReDoc) show once its OpenAPI description is loaded.
 ITEM_OPERATIONS = ["List Items", "Create Item", "Get Item", "Delete Item"]
-# ReDoc 2's menu shows Redocly's logo from its CDN: the docs page's policy blocks it (and no
-# request leaves the browser); ReDoc then leaves the image out.
-REDOC_LOGO = "img-src https://cdn.redoc.ly/redoc/logo-mini.svg"
 # Collects the Content-Security-Policy violations of the page, from its first script on.
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];
