@@ -7,6 +7,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,8 +58,8 @@ def running(
     it, to be counted (benchmarks/run.py reads their CPU time) and killed with it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    # A PostgreSQL project's server gets a new database of its own, migrated as a deployment
-    # migrates it, unless `env` names one; a SQLite project's production command migrates its file.
+    # A server of a project with a database starts on a new database of its own, unless `env`
+    # names one.
     database = {} if "DATABASE_URL" in env else migrated_database(project)
     # Output to a file, not a pipe: nobody reads a pipe while the server runs, and a full one
     # (64 KiB of access log) would block the server.
@@ -106,8 +107,12 @@ def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
 
 
 def migrated_database(project: Path) -> dict[str, str]:
-    """For a PostgreSQL project, DATABASE_URL of a new database at the latest migration (its
-    `migrate` module, as compose.yaml and the Kubernetes Job run it); nothing for the others."""
+    """DATABASE_URL of a new database, so that a server starts with no items: with PostgreSQL,
+    migrated by the project's `migrate` module (as compose.yaml and the Kubernetes Job run it);
+    with SQLite, a new file that the production command migrates as it starts. Nothing without
+    a database."""
+    if postgres.answers(project).get("database") == "sqlite":
+        return {"DATABASE_URL": f"sqlite:///data/server-{uuid.uuid4().hex[:12]}.db"}
     database = postgres.database_env(project)
     if not database:
         return {}
