@@ -44,6 +44,11 @@ CONFLICTS: list[tuple[dict[str, Any], str]] = [
         )
         for docs in ("swagger", "redoc", "both")
     ],
+    (
+        {"deploy": "kubernetes", "database": "sqlite"},
+        "database=sqlite does not fit deploy=kubernetes: each replica would have its own SQLite "
+        "file, so choose database=postgresql (or deploy=docker).",
+    ),
 ]
 
 

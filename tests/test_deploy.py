@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 import copier
 import pytest
@@ -22,13 +22,15 @@ from stackwise import questions
 from tests.support.apps import serve_script
 from tests.support.http_client import get
 from tests.support.projects import project_env, run
-from tests.support.servers import free_port
+from tests.support.servers import free_port, migrated_database
 
 TOOLS = Path(sys.executable).parent
 # The Kubernetes minor versions supported upstream in November 2026, newest last; each one's
 # schemas ship inside kubernetes-validate.
 KUBERNETES_VERSIONS = ("1.35.0", "1.36.0", "1.37.0")
 MANIFESTS = ("configmap.yaml", "deployment.yaml", "service.yaml", "hpa.yaml", "pdb.yaml")
+# With PostgreSQL, the Job that runs the migrations of a release.
+MIGRATE_JOB = "migrate-job.yaml"
 # The longest project name copier.yml accepts: Kubernetes names must stay within 63 characters.
 LONG_NAME = "A" + "-b" * 31 + "c"
 
@@ -39,21 +41,39 @@ def frameworks() -> list[str]:
     return [value for value in question.values if not question.problem(value, {})]
 
 
-# The answers these files depend on: the framework (the secret key, the server) and the
-# deployment; the team size adds the CI workflow (and pre-commit) unless solo, so it varies too.
+# The answers these files depend on: the framework (the secret key, the server), the deployment
+# and the database (PostgreSQL with Kubernetes, SQLite with Docker alone, none and both once more
+# without files); the team size adds the CI workflow (and pre-commit) unless solo, so it varies too.
 # A long name checks the Kubernetes names.
+DATABASES = {"none": "postgresql", "docker": "sqlite", "kubernetes": "postgresql"}
 VARIANTS = [
     {
         "framework": framework,
         "deploy": deploy,
         "team_size": "solo" if deploy == "docker" else "large",
+        "database": DATABASES[deploy],
     }
     for framework, deploy in itertools.product(frameworks(), ("none", "docker", "kubernetes"))
-] + [{"framework": "fastapi", "deploy": "kubernetes", "team_size": "small", "name": LONG_NAME}]
+] + [
+    {"framework": "fastapi", "deploy": "kubernetes", "team_size": "small", "name": LONG_NAME},
+    {"framework": "flask", "deploy": "kubernetes", "team_size": "small", "database": "none"},
+    {"framework": "fastapi", "deploy": "docker", "team_size": "small", "database": "postgresql"},
+]
+
+
+def manifests(project: Path) -> list[str]:
+    kubernetes = project / "deploy" / "kubernetes"
+    return [*MANIFESTS, *([MIGRATE_JOB] if (kubernetes / MIGRATE_JOB).exists() else [])]
 
 
 def variant_id(answers: dict[str, str]) -> str:
-    return "-".join(value if value != LONG_NAME else "long-name" for value in answers.values())
+    """framework-deploy-team, then the database when it is not the usual one for the deployment."""
+    usual = DATABASES[answers["deploy"]]
+    return "-".join(
+        "long-name" if value == LONG_NAME else value
+        for key, value in answers.items()
+        if not (key == "database" and value == usual)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +120,13 @@ def test_the_files_follow_the_deploy_answer(projects: dict[str, Path], variant: 
     assert present == (docker_files if deploy != "none" else set())
     kubernetes = project / "deploy" / "kubernetes"
     if deploy == "kubernetes":
+        answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+        expected = [*MANIFESTS, *([MIGRATE_JOB] if answers["database"] == "postgresql" else [])]
         assert sorted(path.name for path in kubernetes.iterdir()) == sorted(
-            [*MANIFESTS, "kustomization.yaml"]
+            [*expected, "kustomization.yaml"]
         )
         kustomization = yaml.safe_load((kubernetes / "kustomization.yaml").read_text())
-        assert kustomization["resources"] == list(MANIFESTS)
+        assert kustomization["resources"] == expected
     else:
         assert not (project / "deploy").exists()
 
@@ -123,9 +145,10 @@ def test_the_kubernetes_manifests_validate(projects: dict[str, Path], variant: s
     kubernetes = projects[variant] / "deploy" / "kubernetes"
     if not kubernetes.exists():
         pytest.skip("no manifests without deploy=kubernetes")
+    files = manifests(projects[variant])
     for version in KUBERNETES_VERSIONS:
-        result = tool("kubernetes-validate", "--strict", "-k", version, *MANIFESTS, cwd=kubernetes)
-        assert result.stdout.count(" passed for resource ") == len(MANIFESTS), result.stdout
+        result = tool("kubernetes-validate", "--strict", "-k", version, *files, cwd=kubernetes)
+        assert result.stdout.count(" passed for resource ") == len(files), result.stdout
     for path in kubernetes.iterdir():
         for document in yaml.safe_load_all(path.read_text()):
             name = document.get("metadata", {}).get("name", "")
@@ -144,7 +167,8 @@ def test_the_deployment_is_hardened_and_scales_by_replicas(projects: dict[str, P
     assert security["readOnlyRootFilesystem"] is True
     assert security["allowPrivilegeEscalation"] is False
     assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
-    # Readiness: whether the app can serve; liveness: whether the process answers.
+    # Readiness: whether the app can serve (the database reachable, where there is one);
+    # liveness: whether the process answers, whatever the database.
     assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
     assert container["livenessProbe"]["httpGet"]["path"] == "/health"
     assert set(container["resources"]) == {"requests", "limits"}
@@ -160,11 +184,38 @@ def test_the_deployment_is_hardened_and_scales_by_replicas(projects: dict[str, P
     assert pre_stop + int(config["data"]["GRACEFUL_TIMEOUT"]) < grace
     hpa = yaml.safe_load((kubernetes / "hpa.yaml").read_text())
     assert hpa["spec"]["scaleTargetRef"]["name"] == deployment["metadata"]["name"]
-    fastapi = projects["fastapi-kubernetes-large"] / "deploy" / "kubernetes"
-    container = yaml.safe_load((fastapi / "deployment.yaml").read_text())["spec"]["template"][
-        "spec"
-    ]["containers"][0]
-    assert container["envFrom"][1]["secretRef"]["optional"] is True  # FastAPI needs no secret yet
+    # DATABASE_URL comes from the Secret, never from the ConfigMap: the Secret is required with a
+    # database, and for Flask (its SECRET_KEY) without one.
+    assert "DATABASE_URL" not in config["data"]
+    for variant in ("fastapi-kubernetes-large", "flask-kubernetes-small-none"):
+        deployment = kubernetes_file(projects[variant], "deployment.yaml")
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        assert container["envFrom"][1]["secretRef"]["optional"] is False, variant
+
+
+def kubernetes_file(project: Path, name: str) -> Any:
+    return yaml.safe_load((project / "deploy" / "kubernetes" / name).read_text())
+
+
+def test_the_migration_job_runs_the_migrations_with_the_pods_settings(
+    projects: dict[str, Path],
+) -> None:
+    project = projects["fastapi-kubernetes-large"]
+    job = kubernetes_file(project, MIGRATE_JOB)
+    pod = job["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["command"] == ["python", "-m", "demo_app.migrate"]
+    deployment = kubernetes_file(project, "deployment.yaml")
+    app = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["envFrom"] == app["envFrom"]
+    assert container["image"] == app["image"]
+    assert pod["securityContext"] == deployment["spec"]["template"]["spec"]["securityContext"]
+    # Its pods are not the app's: the Service and the PodDisruptionBudget never select them.
+    selector = deployment["spec"]["selector"]["matchLabels"]
+    labels = job["spec"]["template"]["metadata"]["labels"]
+    assert not selector.items() <= labels.items()
+    without = projects["flask-kubernetes-small-none"] / "deploy" / "kubernetes"
+    assert not (without / MIGRATE_JOB).exists()
 
 
 @pytest.mark.parametrize("framework", frameworks())
@@ -189,8 +240,29 @@ def test_compose_file_matches_the_compose_spec(projects: dict[str, Path], varian
     if not (project / "compose.yaml").exists():
         pytest.skip("no compose.yaml for deploy=none")
     tool("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml", cwd=project)
-    services = yaml.safe_load((project / "compose.yaml").read_text())["services"]
-    assert list(services) == ["app"]  # the app and nothing it does not need
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    services = compose["services"]
+    database = yaml.safe_load((project / ".copier-answers.yml").read_text())["database"]
+    if database != "postgresql":
+        assert list(services) == ["app"]  # the app and nothing it does not need
+        if database == "sqlite":  # its file in a volume, in the folder the image gives the app
+            assert services["app"]["volumes"] == ["app-data:/app/data"]
+            assert "chown 10001:10001 /app/data" in (project / "Dockerfile").read_text()
+        return
+    # PostgreSQL with its data in a volume and a healthcheck; the migrations once it is healthy;
+    # the app once they succeeded.
+    assert list(services) == ["db", "migrate", "app"]
+    assert services["db"]["volumes"] == ["db-data:/var/lib/postgresql/data"]
+    assert "pg_isready" in services["db"]["healthcheck"]["test"][1]
+    assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert services["migrate"]["command"][-1].endswith(".migrate")
+    assert services["app"]["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"}
+    }
+    url = services["app"]["environment"]["DATABASE_URL"]
+    assert url == services["migrate"]["environment"]["DATABASE_URL"]
+    assert "${POSTGRES_PASSWORD:?" in url  # from the shell or .env, never written here
+    assert set(compose["volumes"]) == {"db-data"}
 
 
 @parametrized
@@ -327,6 +399,8 @@ def slow_server(
             PYTHONPATH=str(project),
             SLOW_STARTED=str(tmp_path / "started"),
             SLOW_RELEASE=str(tmp_path / "release"),
+            # Kubernetes preselects PostgreSQL: a database of its own, migrated.
+            **migrated_database(project),
         ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,7 +1,7 @@
 """A newcomer's first run: for a project of each framework made by `stackwise new`, every command
-it prints as its next steps runs as printed (`cd`, a real `uv sync`, the tests, the production
-server and the development server, each server on a free port and stopped by the test), the
-links it prints answer, and the generated README's "Run it" section says the same
+it prints as its next steps runs as printed (`cd`, a real `uv sync`, the tests, the migrations,
+the production server and the development server, each server on a free port and stopped by the
+test), the links it prints answer, and the generated README's "Run it" section says the same
 (tests/support/run_it.py). Without a SECRET_KEY or any other setting: a fresh project runs in
 development as printed."""
 
@@ -53,6 +53,7 @@ def test_every_printed_step_runs_as_printed(tmp_path: Path, framework: str) -> N
     assert "http://127.0.0.1:8000/health" in links
 
     outcomes = [run_command(command, project, env, links) for command in commands[1:]]
-    # uv sync, the tests, the production server, the development server.
-    assert outcomes == ["ran", "ran", "served", "served"], commands
+    # uv sync, the tests, the migrations (SQLite, the default database), the production server,
+    # the development server.
+    assert outcomes == ["ran", "ran", "ran", "served", "served"], commands
     assert (project / ".venv" / "bin" / "python").is_file()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from tests.support import combinations
+from tests.support import combinations, postgres
 from tests.support.http_client import get
 from tests.support.projects import project_env, python
 from tests.support.servers import running
@@ -51,7 +51,8 @@ def description(project: Path) -> dict[str, Any]:
     printed = subprocess.run(
         [python(project), "-c", PRINT_SCHEMA],
         cwd=project,
-        env=project_env(project, **SECRET),
+        # A PostgreSQL project's app is made with a DATABASE_URL (it connects to nothing yet).
+        env=project_env(project, **SECRET, **postgres.database_env(project)),
         capture_output=True,
         text=True,
         check=True,

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from stackwise import questions
-from tests.support import combinations, shared_env
+from tests.support import combinations, postgres, shared_env
 from tests.support.projects import check_project, project_env
 from tests.support.run_it import readme_run_it, run_command
 from tests.support.template import Render
@@ -68,14 +68,17 @@ def test_the_project_passes_its_checks_and_serves(
     check_rendered(project)
     check_project(project, tests=False)
     commands, links = readme_run_it(project)
-    env = project_env(project)
+    # With PostgreSQL, DATABASE_URL and TEST_DATABASE_URL name a new database of its own.
+    env = project_env(project, **postgres.database_env(project))
     env["PATH"] = os.pathsep.join([str(Path(shared_env.binary("python")).parent), env["PATH"]])
     outcomes = [
         run_command(command.removeprefix("uv run "), project, env, links)
         for command in commands
         if not command.startswith("uv sync")
     ]
-    assert outcomes == ["ran", "served", "served"], commands
+    # The tests, the migrations (with a database), then the production and development servers.
+    migrations = ["ran"] if combination["database"] != "none" else []
+    assert outcomes == ["ran", *migrations, "served", "served"], commands
 
 
 # The answers that change no Python file (nor ruff's settings): left at their defaults below.

@@ -29,15 +29,23 @@ EVERY_NEEDS = [
 ]
 
 
-def copier_defaults(needs: Needs, framework: str | None = None) -> dict[str, object]:
-    """The defaults copier.yml gives, question by question, as `copier copy --defaults` would."""
+# The answers copier.yml preselects from the needs, in the order it asks them.
+CHOICES = ("framework", "validation", "docs", "error_format", "pages", "deploy", "database")
+
+
+def copier_defaults(
+    needs: Needs, framework: str | None = None, deploy: str | None = None
+) -> dict[str, object]:
+    """The defaults copier.yml gives, question by question, as `copier copy --defaults` would;
+    `framework` and `deploy` as chosen instead of their defaults."""
+    chosen = {"framework": framework, "deploy": deploy}
     context: dict[str, object] = dict(vars(needs))
     for question in questions.load():
         if question.key in context or question.key.startswith("project"):
             continue
-        if question.key in ("framework", "validation", "docs", "error_format", "pages", "deploy"):
-            if question.key == "framework" and framework is not None:
-                context["framework"] = framework
+        if question.key in CHOICES:
+            if chosen.get(question.key) is not None:
+                context[question.key] = chosen[question.key]
             else:
                 context[question.key] = question.render_default(context)
     return context
@@ -86,7 +94,40 @@ def test_an_api_gets_fastapi_with_validation_docs_and_json_errors() -> None:
         "error_format": "problem",
         "pages": False,
         "deploy": "docker",
+        "database": "sqlite",
     }
+
+
+@pytest.mark.parametrize("deploy", ["none", "docker", "kubernetes"])
+def test_copier_yml_preselects_the_database_the_rules_preselect(deploy: str) -> None:
+    for needs in EVERY_NEEDS:
+        defaults = copier_defaults(needs, deploy=deploy)
+        assert defaults["database"] == rules.database_default(needs, deploy)[0], needs
+
+
+def test_postgresql_is_preselected_for_kubernetes_a_large_team_or_high_traffic() -> None:
+    for needs in EVERY_NEEDS:
+        for deploy in ("none", "docker", "kubernetes"):
+            shared = deploy == "kubernetes" or needs.team_size == "large" or needs.traffic == "high"
+            expected = "postgresql" if shared else "sqlite"
+            value, reason = rules.database_default(needs, deploy)
+            assert value == expected, (needs, deploy)
+            assert reason.endswith(rules.DATABASES[expected])
+        (reason,) = [r for r in recommend(needs).reasons if r.criterion == "database"]
+        assert reason.text == rules.database_default(needs, recommend(needs).defaults["deploy"])[1]
+
+
+def test_kubernetes_refuses_sqlite_with_the_reason_and_never_corners_the_user() -> None:
+    question = questions.by_key()["database"]
+    order = [q.key for q in questions.load()]
+    # Asked after the deployment: a user who chose Kubernetes can still pick PostgreSQL.
+    assert order.index("database") > order.index("deploy") > order.index("error_format")
+    context = {"deploy": "kubernetes"}
+    assert "each replica would have its own SQLite file" in question.problem("sqlite", context)
+    assert question.problem("postgresql", context) == ""
+    assert question.problem("none", context) == ""
+    for deploy in ("none", "docker"):
+        assert question.problem("sqlite", {"deploy": deploy}) == ""
 
 
 @pytest.mark.parametrize("purpose", ["webapp", "prototype"])
@@ -149,7 +190,7 @@ def test_only_valid_options_are_preselected() -> None:
     for needs in EVERY_NEEDS:
         for framework in (FASTAPI, FLASK, HYBRID):
             context = {**copier_defaults(needs, framework)}
-            for key in ("validation", "docs", "error_format", "pages"):
+            for key in ("validation", "docs", "error_format", "pages", "database"):
                 question = questions.by_key()[key]
                 problem = question.problem(context[key], context)
                 assert "does not fit" not in problem and "needs a" not in problem, problem
@@ -168,6 +209,7 @@ def test_recommend_json() -> None:
         "error_format": "html",
         "pages": True,
         "deploy": "docker",
+        "database": "sqlite",
     }
 
 

@@ -344,8 +344,10 @@ def test_writes_are_rate_limited_per_client(projects: dict[str, Path], framework
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_lists_come_in_pages(projects: dict[str, Path], framework: str) -> None:
-    with serving(projects[framework], WRITE_RATE_LIMIT="") as server:
+def test_lists_come_in_pages(projects: dict[str, Path], framework: str, tmp_path: Path) -> None:
+    # A database of its own (SQLite, migrated as the server starts): the ids start at 1.
+    database = f"sqlite:///{tmp_path / 'pages.db'}"
+    with serving(projects[framework], WRITE_RATE_LIMIT="", DATABASE_URL=database) as server:
         for _ in range(25):
             assert post_item(server.base)[0] == 201
         first = json.loads(request("GET", server.base + "/api/items")[2])

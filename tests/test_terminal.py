@@ -39,7 +39,13 @@ def test_the_whole_interview_in_a_terminal(tmp_path: Path) -> None:
     child.expect("Request validation")
     child.send("\r")  # none: so API docs pages are not asked
     child.expect("API docs pages: none: no docs pages and no /openapi.json \\(the only choice")
-    for question in ("Error responses", "Jinja2 pages", "Deployment files", "Project name"):
+    for question in (
+        "Error responses",
+        "Jinja2 pages",
+        "Deployment files",
+        "Database",
+        "Project name",
+    ):
         child.expect(question)
         child.send("\r")  # the project name: the folder's name
     for question in ("description", "Author name", "Author email", "Python version"):
@@ -86,6 +92,7 @@ def test_y_and_enter_answer_one_yes_no_question(tmp_path: Path, one_write: bool)
         "Error responses",
         "Jinja2 pages",
         "Deployment files",
+        "Database",
         "Project name",
         "description",
         "Author name",
@@ -105,6 +112,7 @@ STACK_GIVEN = [
     "--purpose", "api", "--no-async", "--traffic", "low", "--team", "solo",
     "--no-existing-flask", "--framework", "fastapi", "--validation", "pydantic",
     "--docs", "none", "--errors", "problem", "--no-pages", "--deploy", "docker",
+    "--database", "sqlite",
 ]  # fmt: skip
 
 

@@ -431,6 +431,33 @@ def test_an_updated_project_passes_its_own_checks(tmp_path: Path, template_repo:
     check_project(project)
 
 
+@SLOW
+def test_a_database_added_later_then_moved_to_postgresql(
+    tmp_path: Path, template_repo: Path
+) -> None:
+    """`--data database=sqlite` gives a project made without a database its models, migrations
+    and tests; `--data database=postgresql` then moves it to PostgreSQL. Each time the project
+    passes its own checks (its tests on the database it now has)."""
+    project = new_project(tmp_path, template_repo, "--database", "none", "--team", "solo")
+    package = project / "src" / "demo"
+    assert not (package / "models.py").exists()
+
+    for database in ("sqlite", "postgresql"):
+        result = stackwise_update(
+            project, "--from", str(template_repo), "--data", f"database={database}"
+        )
+        assert result.exit_code == 0, result.output
+        assert f"with database={database}" in result.output
+        assert answers(project)["database"] == database
+        assert (package / "migrations" / "versions" / "0001_create_items.py").is_file()
+        assert (project / "tests" / "test_migrations.py").is_file()
+        assert database in (project / ".env.example").read_text()
+        commit_all(project, f"The items in {database}")
+        check_project(project)
+    assert (project / "tests" / "postgresql.py").is_file()
+    assert "psycopg" in (project / "pyproject.toml").read_text()
+
+
 def test_without_a_repository_url_new_drops_the_staging_path_and_update_asks_for_from(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

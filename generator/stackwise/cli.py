@@ -52,6 +52,7 @@ FLAG_KEYS = {
     "errors": "error_format",
     "pages": "pages",
     "deploy": "deploy",
+    "database": "database",
 }
 
 
@@ -169,6 +170,10 @@ def new(
         str | None,
         typer.Option(help="Deployment files [none|docker|kubernetes]"),
     ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(help="Database [sqlite|postgresql|none]"),
+    ] = None,
     data: Annotated[
         list[str] | None,
         typer.Option(
@@ -218,6 +223,7 @@ def new(
             errors=errors,
             pages=pages,
             deploy=deploy,
+            database=database,
         )
         create(
             NewProject(

@@ -176,6 +176,30 @@ def deploy_default(needs: Needs) -> tuple[str, str]:
     return "docker", f"Neither a large team nor high traffic: {DEPLOYMENT['docker']}"
 
 
+DATABASES = {
+    "sqlite": "SQLite — a real file database that needs no server: `python -m <package>` works "
+    "right after `uv sync`, for one machine",
+    "postgresql": "PostgreSQL — a database server that every worker, container and replica "
+    "shares, for production",
+    "none": "none — items in each process's memory, lost on restart: for throw-away prototypes",
+}
+
+
+def database_default(needs: Needs, deploy: str) -> tuple[str, str]:
+    """The database preselected for the deployment chosen, and why.
+
+    PostgreSQL where several machines share the data (Kubernetes: each replica would have its
+    own SQLite file) or the load outgrows one file (high traffic, a large team), else SQLite.
+    """
+    if deploy == "kubernetes":
+        return "postgresql", f"Kubernetes replicas share one database: {DATABASES['postgresql']}"
+    if needs.team_size == "large":
+        return "postgresql", f"A large team: {DATABASES['postgresql']}"
+    if needs.traffic == "high":
+        return "postgresql", f"High traffic is expected: {DATABASES['postgresql']}"
+    return "sqlite", f"One machine, no server to run: {DATABASES['sqlite']}"
+
+
 @dataclass(frozen=True)
 class Reason:
     """One line of a recommendation, with the criterion it comes from."""
@@ -248,7 +272,9 @@ def recommend(needs: Needs) -> Recommendation:
             )
         )
     reasons.append(Reason("tooling", f"Team size {needs.team_size}: {TOOLING[needs.team_size]}"))
-    reasons.append(Reason("deployment", deploy_default(needs)[1]))
+    deploy, deploy_reason = deploy_default(needs)
+    reasons.append(Reason("deployment", deploy_reason))
+    reasons.append(Reason("database", database_default(needs, deploy)[1]))
     return Recommendation(
         framework, tuple(reasons), tuple(trade_offs), choice_defaults(framework, needs)
     )
@@ -265,7 +291,8 @@ def choice_defaults(framework: str, needs: Needs) -> dict[str, Any]:
     """The later choices, preselected from the framework and the purpose.
 
     An API gets problem+json errors and docs; a web app gets pages and HTML or negotiated
-    errors. The deployment follows the team and the traffic (deploy_default).
+    errors. The deployment follows the team and the traffic (deploy_default), the database the
+    deployment (database_default).
     """
     api_like = needs.purpose in ("api", "microservice")
     validation = "pydantic" if framework != FLASK or api_like else "none"
@@ -281,10 +308,12 @@ def choice_defaults(framework: str, needs: Needs) -> dict[str, Any]:
         error_format = "html"
     else:
         error_format = "negotiated"
+    deploy = deploy_default(needs)[0]
     return {
         "validation": validation,
         "docs": docs,
         "error_format": error_format,
         "pages": not api_like,
-        "deploy": deploy_default(needs)[0],
+        "deploy": deploy,
+        "database": database_default(needs, deploy)[0],
     }

@@ -64,7 +64,10 @@ def closure() -> list[str]:
         stdin="\n".join(shared_env.requirements()) + "\n",
     )
     pins = [line.partition(";")[0].strip() for line in compiled.splitlines()]
-    return [pin for pin in pins if pin and not pin.startswith("#")]
+    # A distribution the resolution forks by Python version is pinned once per fork: one install
+    # reads its modules (the last pin, the newest Python's), as one target folder holds one.
+    newest = {pin.partition("==")[0]: pin for pin in pins if pin and not pin.startswith("#")}
+    return list(newest.values())
 
 
 def import_names() -> dict[str, set[str]]:

@@ -5,7 +5,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-from tests.support import shared_env
+from tests.support import postgres, shared_env
 
 
 def project_env(project: Path | None = None, **extra: str) -> dict[str, str]:
@@ -20,11 +20,13 @@ def project_env(project: Path | None = None, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run(
+    project: Path, *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         list(args),
         cwd=project,
-        env=project_env(project),
+        env=project_env(project, **(env or {})),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -50,7 +52,9 @@ def check_project(project: Path, *, own_env: bool = False, tests: bool = True) -
     else:
         tool = [shared_env.binary("python"), "-m"]
     if tests:
-        run(project, *tool, "pytest", "-q", "-p", "no:cacheprovider")
+        # A PostgreSQL project's tests run on a database of their own (tests/support/postgres.py).
+        database = postgres.database_env(project)
+        run(project, *tool, "pytest", "-q", "-p", "no:cacheprovider", env=database)
     run(project, *tool, "ruff", "check", "--no-cache", ".")
     run(project, *tool, "ruff", "format", "--no-cache", "--check", ".")
     if uses_mypy(project):

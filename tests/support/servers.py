@@ -7,12 +7,17 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.support import postgres
 from tests.support.http_client import get
 from tests.support.projects import project_env, python
+
+# Every server listens on 127.0.0.1 with one worker unless told otherwise.
+SERVER_ENV = {"HOST": "127.0.0.1", "WEB_CONCURRENCY": "1"}
 
 
 class ServerError(Exception):
@@ -53,13 +58,16 @@ def running(
     it, to be counted (benchmarks/run.py reads their CPU time) and killed with it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    # A server of a project with a database starts on a new database of its own, unless `env`
+    # names one.
+    database = {} if "DATABASE_URL" in env else migrated_database(project)
     # Output to a file, not a pipe: nobody reads a pipe while the server runs, and a full one
     # (64 KiB of access log) would block the server.
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         process = subprocess.Popen(
             [python(project), *argv],
             cwd=project,
-            env=project_env(project, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", **env),
+            env=project_env(project, **{**SERVER_ENV, "PORT": str(port), **database, **env}),
             stdout=log if keep_stdout else subprocess.DEVNULL,
             stderr=subprocess.STDOUT if keep_stdout else log,
             start_new_session=True,
@@ -96,3 +104,25 @@ def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
     # Without a SECRET_KEY, a Flask project would make a random one and log a warning.
     with running(project, ["-m", package], startup, SECRET_KEY="stackwise-test") as server:
         yield server.base
+
+
+def migrated_database(project: Path) -> dict[str, str]:
+    """DATABASE_URL of a new database, so that a server starts with no items: with PostgreSQL,
+    migrated by the project's `migrate` module (as compose.yaml and the Kubernetes Job run it);
+    with SQLite, a new file that the production command migrates as it starts. Nothing without
+    a database."""
+    if postgres.answers(project).get("database") == "sqlite":
+        return {"DATABASE_URL": f"sqlite:///data/server-{uuid.uuid4().hex[:12]}.db"}
+    database = postgres.database_env(project)
+    if not database:
+        return {}
+    package = postgres.answers(project)["package_name"]
+    subprocess.run(
+        [python(project), "-m", f"{package}.migrate"],
+        cwd=project,
+        env=project_env(project, **database),
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    return {"DATABASE_URL": database["DATABASE_URL"]}
