@@ -86,7 +86,7 @@ def test_production_files(render: Render) -> None:
     assert not (project / ".env").exists()
     workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
     steps = [step.get("run") for step in workflow["jobs"]["check"]["steps"]]
-    assert {"uv sync", "uv run ruff check .", "uv run mypy", "uv run pytest"} <= set(steps)
+    assert {"uv sync --locked", "uv run ruff check .", "uv run mypy", "uv run pytest"} <= set(steps)
 
 
 # The one change to a vendored file (docs_assets/README.md): ReDoc's logo from no other host.
