@@ -371,8 +371,17 @@ def start_server(
     try:
         # A Flask starter without a SECRET_KEY would make a random one and log a warning. Writes
         # unlimited: the seeding makes 100 from one client.
+        # The bare Flask app runs the starter's gunicorn hooks too (they strip the Server
+        # header): the same server, the same work per response.
         server = stack.enter_context(
-            running(project, argv, keep_stdout=False, SECRET_KEY="benchmark", WRITE_RATE_LIMIT="")
+            running(
+                project,
+                argv,
+                keep_stdout=False,
+                SECRET_KEY="benchmark",
+                WRITE_RATE_LIMIT="",
+                STARTER_GUNICORN_CONFIG=f"python:{package}.gunicorn_config",
+            )
         )
     except ServerError as error:
         raise SystemExit(f"error: the {framework} {variant} server: {error}") from None

@@ -77,6 +77,9 @@ def gunicorn_argv() -> list[str]:
         "--forwarded-allow-ips",
         "",
         "--no-control-socket",
+        # The starter's hooks module, in the project's environment (benchmarks/run.py sets it).
+        "--config",
+        os.environ["STARTER_GUNICORN_CONFIG"],
         "bare_flask:app",
     ]
 
