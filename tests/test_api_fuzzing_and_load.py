@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from tests.support import combinations, postgres
+from tests.support import combinations
 from tests.support.http_client import request
-from tests.support.projects import project_env, python
+from tests.support.projects import openapi_description
 from tests.support.servers import running
 from tests.support.template import Render
 
@@ -31,16 +31,6 @@ MAX_EXAMPLES = 10
 SECRET = {"SECRET_KEY": "stackwise-under-fire", "WRITE_RATE_LIMIT": ""}
 REQUESTS = 2000
 CONCURRENCY = 50
-
-
-# The app's OpenAPI description, from the app object: FastAPI's openapi(), APIFlask's spec.
-PRINT_SCHEMA = """
-import json
-from demo_app.app import create_app
-
-app = create_app()
-print(json.dumps(app.spec if hasattr(type(app), "spec") else app.openapi()))
-"""
 
 
 def with_schema(everything: bool) -> list[dict[str, Any]]:
@@ -56,18 +46,10 @@ def schema_location(
 ) -> list[str]:
     if combination["docs"] != "none":
         return [f"{base}/openapi.json"]
-    printed = subprocess.run(
-        [python(project), "-c", PRINT_SCHEMA],
-        cwd=project,
-        # A PostgreSQL project's app is made with a DATABASE_URL (it connects to nothing yet).
-        env=project_env(project, **SECRET, **postgres.database_env(project)),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    printed = openapi_description(project, **SECRET)
     schema = folder / "openapi.json"
-    schema.write_text(printed.stdout)
-    assert json.loads(printed.stdout)["paths"]
+    schema.write_text(printed)
+    assert json.loads(printed)["paths"]
     return [str(schema), "--url", base]
 
 

@@ -15,23 +15,15 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from tests.support import combinations, postgres
+from tests.support import combinations
 from tests.support.http_client import get
-from tests.support.projects import project_env, python
+from tests.support.projects import openapi_description
 from tests.support.servers import running
 from tests.support.template import Render
 
 pytestmark = pytest.mark.slow
 
 SECRET = {"SECRET_KEY": "stackwise-openapi-test"}
-# The app's description, from the app object: FastAPI's openapi(), APIFlask's spec.
-PRINT_SCHEMA = """
-import json
-from demo_app.app import create_app
-
-app = create_app()
-print(json.dumps(app.spec if hasattr(type(app), "spec") else app.openapi()))
-"""
 PROBLEM = "application/problem+json"
 # Every operation of the items API, and the errors it answers besides those of every request.
 ERRORS = {
@@ -48,16 +40,7 @@ def with_docs() -> list[dict[str, Any]]:
 
 
 def description(project: Path) -> dict[str, Any]:
-    printed = subprocess.run(
-        [python(project), "-c", PRINT_SCHEMA],
-        cwd=project,
-        # A PostgreSQL project's app is made with a DATABASE_URL (it connects to nothing yet).
-        env=project_env(project, **SECRET, **postgres.database_env(project)),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    spec: dict[str, Any] = json.loads(printed.stdout)
+    spec: dict[str, Any] = json.loads(openapi_description(project, **SECRET))
     return spec
 
 

@@ -81,3 +81,27 @@ def pre_commit_run(project: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+# The app's OpenAPI description, from the app object: FastAPI's openapi(), APIFlask's spec.
+PRINT_DESCRIPTION = """
+import json
+from demo_app.app import create_app
+
+app = create_app()
+print(json.dumps(app.spec if hasattr(type(app), "spec") else app.openapi()))
+"""
+
+
+def openapi_description(project: Path, **env: str) -> str:
+    """The OpenAPI document of the project `demo_app`'s app, as JSON text. A PostgreSQL
+    project's app is made with a DATABASE_URL (it connects to nothing yet)."""
+    printed = subprocess.run(
+        [python(project), "-c", PRINT_DESCRIPTION],
+        cwd=project,
+        env=project_env(project, **env, **postgres.database_env(project)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return printed.stdout
