@@ -113,6 +113,20 @@ def test_all_pairs_covering_covers_pairs_it_is_given() -> None:
     assert combinations.allowed_pairs(chosen) == combinations.allowed_pairs(given)
 
 
+def test_a_covering_of_triples_holds_every_triple_it_is_given() -> None:
+    given = combinations.supported(framework="fastapi")
+    keys = DIMENSIONS[:6]
+    chosen = combinations.covering(given, 3, keys)
+
+    def triples(chosen: list[dict[str, object]]) -> set[combinations.Interaction]:
+        return set().union(*(combinations.interactions(c, 3, keys) for c in chosen))
+
+    assert triples(chosen) == triples(given)
+    assert len(chosen) < len(given)
+    # A pair covering misses some triple: the strength is what decides.
+    assert triples(combinations.covering(given, 2, keys)) != triples(given)
+
+
 # --- The refused combinations -------------------------------------------------------------------
 
 
