@@ -8,6 +8,7 @@ PostgreSQL; a new SQLite file gets it here).
 """
 
 import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Double, Engine, Identity, String, create_engine, event, make_url
@@ -33,6 +34,8 @@ class ItemRecord(Base):
 
 def database_url() -> URL:
     url = make_url(os.environ["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite" and url.database:
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # as the starter does
     return url.set(drivername=f"{url.get_backend_name()}+{DRIVERS[url.get_backend_name()]}")
 
 
