@@ -1,7 +1,7 @@
 """The generator's speed and the generated apps' overhead, each against its floor, side by side.
 
-    python benchmarks/run.py            # the full run (about 10 minutes)
-    python benchmarks/run.py --quick    # a short run (under a minute), less precise
+    python benchmarks/run.py            # the full run (about 25 minutes)
+    python benchmarks/run.py --quick    # a short run (about 3 minutes), less precise
 
 Run it with the Python of an environment holding stackwise and its dev group (scripts/test makes
 .venv-test): the `stackwise` and `copier` commands beside it are measured, and it shares the tests'
