@@ -104,8 +104,15 @@ async def rounds(calls: dict[str, Call], expected: int, count: int, requests: in
 
 
 async def measure(projects: dict[str, Path], count: int, requests: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="ab-fastapi-") as folder:
+        return await measure_in(Path(folder), projects, count, requests)
+
+
+async def measure_in(
+    work: Path, projects: dict[str, Path], count: int, requests: int
+) -> dict[str, float]:
+    """The figures, each app's SQLite files in `work`."""
     logging.disable(logging.INFO)  # the migrations' log lines
-    work = Path(tempfile.mkdtemp(prefix="ab-fastapi-"))
     apps: dict[str, dict[str, Any]] = {}
     contexts = []
     for side, project in projects.items():
