@@ -71,8 +71,16 @@ def test_the_project_passes_its_checks_and_serves(
     # With PostgreSQL, DATABASE_URL and TEST_DATABASE_URL name a new database of its own.
     env = project_env(project, **postgres.database_env(project))
     env["PATH"] = os.pathsep.join([str(Path(shared_env.binary("python")).parent), env["PATH"]])
+    # The tests come before the database is set up: they take TEST_DATABASE_URL, or a server of
+    # their own, never DATABASE_URL.
+    test_env = {name: value for name, value in env.items() if name != "DATABASE_URL"}
     outcomes = [
-        run_command(command.removeprefix("uv run "), project, env, links)
+        run_command(
+            command.removeprefix("uv run "),
+            project,
+            test_env if "pytest" in command else env,
+            links,
+        )
         for command in commands
         if not command.startswith("uv sync")
     ]
