@@ -35,7 +35,6 @@ BASE = {"project_name": "demo-app"}
 Combination = dict[str, Any]
 # The values some dimensions take together: ((key, value), (key, value), ...).
 Interaction = tuple[tuple[str, Any], ...]
-Pair = Interaction
 
 
 def values(key: str) -> tuple[Any, ...]:
@@ -96,12 +95,11 @@ def interactions(
     }
 
 
-def pairs(combination: Combination) -> set[Pair]:
-    return interactions(combination)
-
-
-def allowed_pairs(combinations: Iterable[Combination]) -> set[Pair]:
-    return set().union(*(pairs(combination) for combination in combinations))
+def held(
+    combinations: Iterable[Combination], strength: int = 2, dimensions: tuple[str, ...] = DIMENSIONS
+) -> set[Interaction]:
+    """Every interaction of `strength` dimensions that some of the combinations hold."""
+    return set().union(*(interactions(c, strength, dimensions) for c in combinations))
 
 
 def covering(
@@ -110,13 +108,13 @@ def covering(
     """A small subset holding every interaction of `strength` dimensions that the given
     combinations hold: greedily, the combination that covers most interactions not yet covered
     (the first such, in the given order)."""
-    held = [interactions(combination, strength, dimensions) for combination in combinations]
-    uncovered = set().union(*held)
+    each = [interactions(combination, strength, dimensions) for combination in combinations]
+    uncovered = set().union(*each)
     chosen: list[Combination] = []
     while uncovered:
-        best = max(range(len(combinations)), key=lambda index: len(held[index] & uncovered))
+        best = max(range(len(combinations)), key=lambda index: len(each[index] & uncovered))
         chosen.append(combinations[best])
-        uncovered -= held[best]
+        uncovered -= each[best]
     return chosen
 
 
