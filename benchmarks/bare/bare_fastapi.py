@@ -16,6 +16,7 @@ with the same head size limit (the starter's adds its read deadlines to it: `ser
 """
 
 import copy
+import gc
 import os
 from typing import Any
 
@@ -58,6 +59,11 @@ def create_item(new: ItemIn) -> Item:
         session.add(record)
         session.flush()
         return Item(id=record.id, name=record.name, price=record.price)
+
+
+# As the starter's production server does (server.py's production_app) once the app is made: its
+# objects out of the garbage collector's reach, so that full collections do not walk them.
+gc.freeze()
 
 
 def log_config() -> dict[str, Any]:
