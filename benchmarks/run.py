@@ -1,7 +1,7 @@
 """The generator's speed and the generated apps' overhead, each against its floor, side by side.
 
-    python benchmarks/run.py            # the full run (about 10 minutes)
-    python benchmarks/run.py --quick    # a short run (under a minute), less precise
+    python benchmarks/run.py            # the full run (about 25 minutes)
+    python benchmarks/run.py --quick    # a short run (about 3 minutes), less precise
 
 Run it with the Python of an environment holding stackwise and its dev group (scripts/test makes
 .venv-test): the `stackwise` and `copier` commands beside it are measured, and it shares the tests'
@@ -17,13 +17,18 @@ in the same run, the two sides alternating (ABAB...), so that a busy machine slo
    the interview's first question in a pseudo-terminal against a bare questionary script that
    shows the same select (benchmarks/bare/bare_prompt.py); the same select behind a one-option
    Typer command (bare_typer_prompt.py) shows what Typer itself adds.
-2. The generated apps: the default FastAPI and Flask projects, each served by its own
-   production command (`python -m <package>`, one worker), against a bare app of the same
-   framework (benchmarks/bare/) run by the same server with the same options in the project's
-   own virtual environment. wrk, in its own process, measures requests per second and the 99th
-   percentile latency on `GET /health`, `GET /api/items` (100 items) and an invalid
-   `POST /api/items` (the 422 path); /proc gives the server's CPU time per request, a figure
-   that a busy machine disturbs less than throughput.
+2. The generated apps: the default FastAPI and Flask projects, with database=sqlite (the
+   default) and with database=postgresql (on a throw-away server, tests/support/postgres.py),
+   each served by its own production command (`python -m <package>`, one worker), against a
+   bare app of the same framework (benchmarks/bare/) run by the same server with the same
+   options, the same database driver and pool options, in the project's own virtual
+   environment. wrk, in its own process, measures requests per second and the 99th percentile
+   latency on `GET /health`, `GET /api/items?limit=100` (a page of 100), a valid
+   `POST /api/items` (201, a new row) and an invalid one (the 422 path); /proc gives the
+   server's CPU time per request, a figure that a busy machine disturbs less than throughput.
+3. Heavy traffic: each starter at its production defaults (workers, threads, pool sizes), one
+   after the other, under 256 connections on the endpoint that waits on the database (a page of
+   100 items), on SQLite and on PostgreSQL: requests per second, p50, p99 and errors.
 """
 
 import argparse
@@ -51,6 +56,7 @@ import pexpect
 # The helpers the tests use (tests/support), from this checkout.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.support import postgres
 from tests.support.cli import spawn_command
 from tests.support.http_client import request
 from tests.support.projects import project_env
@@ -60,6 +66,7 @@ from tests.support.template import ROOT, copy_template
 HERE = ROOT / "benchmarks"
 BARE = HERE / "bare"
 INVALID_ITEM_LUA = HERE / "invalid_item.lua"
+VALID_ITEM_LUA = HERE / "valid_item.lua"
 RESULTS = HERE / "results.json"
 BIN = Path(sys.executable).parent
 
@@ -72,12 +79,15 @@ SEED_ITEMS = 100
 # wrk: one thread (one core's worth of load on a 2-core machine) and 32 open connections.
 WRK_THREADS = 1
 WRK_CONNECTIONS = 32
+# Heavy traffic: 256 open connections, each starter at its production defaults.
+HEAVY_CONNECTIONS = 256
 
-# The default project of each framework whose starter serves the items API.
+# The default project of each framework whose starter serves the items API, with each database.
 PROJECTS = {
     "fastapi": ["--purpose", "api"],
     "flask": ["--framework", "flask", "--purpose", "microservice"],
 }
+DATABASES = ("sqlite", "postgresql")
 BARE_APPS = {"fastapi": BARE / "bare_fastapi.py", "flask": BARE / "bare_flask.py"}
 BARE_PROMPT = BARE / "bare_prompt.py"
 BARE_TYPER_PROMPT = BARE / "bare_typer_prompt.py"
@@ -92,12 +102,14 @@ class Endpoint:
     status: int = 200
 
 
-ENDPOINTS = (
-    Endpoint("GET /health", "/health"),
-    # A page of the 100 items (the starter's default page holds 20; the bare app has no pages).
-    Endpoint("GET /api/items", "/api/items?limit=100"),
-    Endpoint("POST /api/items 422", "/api/items", INVALID_ITEM_LUA, 422),
-)
+HEALTH = Endpoint("GET /health", "/health")
+# A page of the 100 items (the starter's default page holds 20; the bare app has no pages).
+PAGE = Endpoint("GET /api/items", "/api/items?limit=100")
+CREATE = Endpoint("POST /api/items 201", "/api/items", VALID_ITEM_LUA, 201)
+INVALID = Endpoint("POST /api/items 422", "/api/items", INVALID_ITEM_LUA, 422)
+# The endpoints measured on each database: the two that reach the database on both; those that
+# do not (liveness, a validation error) once, on the default.
+ENDPOINTS = {"sqlite": (HEALTH, PAGE, CREATE, INVALID), "postgresql": (PAGE, CREATE)}
 
 
 @dataclass(frozen=True)
@@ -107,10 +119,16 @@ class Profile:
     rounds: int  # apps: wrk runs of each server and endpoint
     seconds: int  # apps: the length of each wrk run
     warmup: int  # apps: seconds of load on each server and endpoint before the rounds
+    heavy_rounds: int  # heavy traffic: wrk runs of each starter and database
+    heavy_seconds: int  # heavy traffic: the length of each run (after `warmup` seconds)
 
 
-FULL = Profile(runs=10, warm_run=True, rounds=15, seconds=3, warmup=2)
-QUICK = Profile(runs=3, warm_run=False, rounds=2, seconds=1, warmup=0)
+FULL = Profile(
+    runs=10, warm_run=True, rounds=11, seconds=3, warmup=2, heavy_rounds=3, heavy_seconds=10
+)
+QUICK = Profile(
+    runs=3, warm_run=False, rounds=2, seconds=1, warmup=0, heavy_rounds=1, heavy_seconds=2
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,15 +288,24 @@ def wrk() -> str:
     return found
 
 
-def generate(work: Path) -> dict[str, tuple[Path, str]]:
-    """The default project of each framework, installed as its Dockerfile installs it (no dev
-    tools, bytecode compiled), both at once; returns each one's folder and package name."""
+Key = tuple[str, str]  # (framework, database)
+
+
+def generate(work: Path) -> dict[Key, tuple[Path, str]]:
+    """The default project of each framework with each database, installed as its Dockerfile
+    installs it (no dev tools, bytecode compiled), all at once; returns each one's folder and
+    package name."""
     projects = {
-        framework: (work / f"bench-{framework}", f"bench_{framework}") for framework in PROJECTS
+        (framework, database): (
+            work / f"bench-{framework}-{database}",
+            f"bench_{framework}_{database}",
+        )
+        for framework in PROJECTS
+        for database in DATABASES
     }
     run_all(
         {
-            framework: [
+            f"{framework} {database}": [
                 str(BIN / "stackwise"),
                 "new",
                 str(project),
@@ -286,23 +313,25 @@ def generate(work: Path) -> dict[str, tuple[Path, str]]:
                 "--no-git",
                 "--no-lock",
                 *PROJECTS[framework],
+                "--database",
+                database,
             ]
-            for framework, (project, _) in projects.items()
+            for (framework, database), (project, _) in projects.items()
         },
         "stackwise new",
     )
-    for framework, (project, _) in projects.items():
+    for (framework, database), (project, _) in projects.items():
         answers = (project / ".copier-answers.yml").read_text(encoding="utf-8")
-        if f"framework: {framework}\n" not in answers:
-            flags = " ".join(PROJECTS[framework])
-            raise SystemExit(f"error: stackwise new {flags} did not render {framework}")
+        if f"framework: {framework}\n" not in answers or f"database: {database}\n" not in answers:
+            flags = " ".join([*PROJECTS[framework], "--database", database])
+            raise SystemExit(f"error: stackwise new {flags} did not render {framework} {database}")
     run_all(
         {
-            framework: [uv(), "sync", "--quiet", "--no-dev", "--compile-bytecode"]
-            for framework in projects
+            f"{framework} {database}": [uv(), "sync", "--quiet", "--no-dev", "--compile-bytecode"]
+            for framework, database in projects
         },
         "uv sync",
-        cwd={framework: project for framework, (project, _) in projects.items()},
+        cwd={f"{key[0]} {key[1]}": project for key, (project, _) in projects.items()},
     )
     return projects
 
@@ -351,6 +380,7 @@ def send(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
 @dataclass
 class Server:
     framework: str
+    database: str
     variant: str  # "starter" or "bare"
     process: subprocess.Popen[bytes]
     base: str
@@ -358,19 +388,26 @@ class Server:
 
     @property
     def label(self) -> str:
-        return f"{self.framework} {self.variant}"
+        return f"{self.framework} {self.variant} ({self.database})"
 
 
 def start_server(
-    stack: ExitStack, framework: str, variant: str, project: Path, package: str
+    stack: ExitStack,
+    framework: str,
+    database: str,
+    variant: str,
+    project: Path,
+    package: str,
+    **env: str,
 ) -> Server:
     """The starter's production command, or the bare app under the same server, on 127.0.0.1
-    and a free port, with one worker, once it answers; stopped when `stack` closes. Its stdout,
-    the access log as in production, is dropped, for both alike."""
+    and a free port, with one worker, on a new database of its own (a SQLite file, or a migrated
+    PostgreSQL database), once it answers; stopped when `stack` closes. Its stdout, the access
+    log as in production, is dropped, for both alike."""
     argv = ["-m", package] if variant == "starter" else [str(BARE_APPS[framework])]
     try:
         # A Flask starter without a SECRET_KEY would make a random one and log a warning. Writes
-        # unlimited: the seeding makes 100 from one client.
+        # unlimited: the seeding makes 100 from one client, and the 201 rows write thousands.
         # The bare Flask app runs the starter's gunicorn hooks too (they strip the Server
         # header): the same server, the same work per response.
         server = stack.enter_context(
@@ -378,14 +415,17 @@ def start_server(
                 project,
                 argv,
                 keep_stdout=False,
-                SECRET_KEY="benchmark",
-                WRITE_RATE_LIMIT="",
-                STARTER_GUNICORN_CONFIG=f"python:{package}.gunicorn_config",
+                **{
+                    "SECRET_KEY": "benchmark",
+                    "WRITE_RATE_LIMIT": "",
+                    "STARTER_GUNICORN_CONFIG": f"python:{package}.gunicorn_config",
+                    **env,
+                },
             )
         )
     except ServerError as error:
-        raise SystemExit(f"error: the {framework} {variant} server: {error}") from None
-    return Server(framework, variant, server.process, server.base)
+        raise SystemExit(f"error: the {framework} {variant} server ({database}): {error}") from None
+    return Server(framework, database, variant, server.process, server.base)
 
 
 def seed_and_check(server: Server) -> None:
@@ -446,6 +486,47 @@ def check_same_uvicorn_options(project: Path, package: str) -> None:
         )
 
 
+DATABASE_OPTIONS_CHECK = """
+import json, sys
+sys.path.insert(0, sys.argv[2])
+import bare_database
+from importlib import import_module
+database = import_module(sys.argv[1] + ".database")
+Settings = import_module(sys.argv[1] + ".settings").Settings
+settings = Settings.from_env() if hasattr(Settings, "from_env") else Settings()
+# The starter's FastAPI endpoints use its async engine when it has one, else its sync engine.
+url = database.database_url(settings.database_url, asynchronous=hasattr(database, "async_engine"))
+print(json.dumps({
+    "starter": {"driver": url.drivername, **database.engine_options(settings)},
+    "bare": {"driver": bare_database.database_url().drivername, **bare_database.engine_options()},
+}))
+"""
+
+
+def check_same_database_options(project: Path, package: str, database: str) -> None:
+    """The bare apps use the starter's database driver and pool options: the starter's
+    `database.engine_options()` and driver, read in the project's environment, must equal
+    benchmarks/bare/bare_database.py's."""
+    url = "sqlite:///data/check.db" if database == "sqlite" else "postgresql://u@127.0.0.1/d"
+    result = subprocess.run(
+        [str(project / ".venv" / "bin" / "python"), "-c", DATABASE_OPTIONS_CHECK, package, BARE],
+        cwd=project,
+        env=project_env(project, DATABASE_URL=url, SECRET_KEY="benchmark"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise SystemExit(f"error: cannot read the {package} database options:\n{result.stderr}")
+    options = json.loads(result.stdout)
+    if options["starter"] != options["bare"]:
+        raise SystemExit(
+            "error: benchmarks/bare/bare_database.py no longer uses the starter's driver and "
+            f"pool options ({database}):\n  starter: {options['starter']}\n"
+            f"  bare:    {options['bare']}"
+        )
+
+
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -466,11 +547,20 @@ def cpu_seconds(server: Server) -> float:
     return total / CLOCK_TICKS
 
 
-def load(server: Server, endpoint: Endpoint, seconds: int) -> dict[str, float]:
+def percentile_ms(output: str, percent: int) -> float:
+    found = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    if not found:
+        raise SystemExit(f"error: cannot read wrk's {percent}th percentile:\n{output}")
+    return float(found.group(1)) * UNITS_MS[found.group(2)]
+
+
+def wrk_run(base: str, endpoint: Endpoint, seconds: int, connections: int) -> dict[str, Any]:
+    """One wrk run: requests per second, p50 and p99, the requests, and the errors (responses
+    other than the endpoint's status, and socket errors: connect, read, write, timeout)."""
     command = [
         wrk(),
         f"-t{WRK_THREADS}",
-        f"-c{WRK_CONNECTIONS}",
+        f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
         "10s",
@@ -478,74 +568,157 @@ def load(server: Server, endpoint: Endpoint, seconds: int) -> dict[str, float]:
     ]
     if endpoint.script:
         command += ["-s", str(endpoint.script)]
-    cpu_before = cpu_seconds(server)
     output = subprocess.run(
-        [*command, server.base + endpoint.path], check=True, capture_output=True, text=True
+        [*command, base + endpoint.path], check=True, capture_output=True, text=True
     ).stdout
-    cpu = cpu_seconds(server) - cpu_before
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
     total = re.search(r"(\d+) requests in", output)
-    if not (rps and p99 and total):
+    if not (rps and total):
         raise SystemExit(f"error: cannot read wrk's output:\n{output}")
     requests = int(total.group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     unexpected = int(non_2xx.group(1)) if non_2xx else 0
     if endpoint.status >= 300:
         unexpected = requests - unexpected
-    errors = re.search(
+    socket = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    if unexpected or (errors and sum(map(int, errors.groups()))):
-        raise SystemExit(
-            f"error: {server.label} {endpoint.name}: {unexpected} responses not {endpoint.status}"
-            f" or socket errors:\n{output}"
-        )
     return {
         "rps": float(rps.group(1)),
-        "p99_ms": float(p99.group(1)) * UNITS_MS[p99.group(2)],
-        "cpu_us": cpu / requests * 1e6,
+        "p50_ms": percentile_ms(output, 50),
+        "p99_ms": percentile_ms(output, 99),
+        "requests": requests,
+        "errors": unexpected + (sum(map(int, socket.groups())) if socket else 0),
+        "output": output,
     }
 
 
-def measure_apps(profile: Profile, versions: dict[str, str]) -> list[Server]:
-    with tempfile.TemporaryDirectory(prefix="stackwise-bench-") as tmp, ExitStack() as stack:
-        work = Path(tmp)
+def load(server: Server, endpoint: Endpoint, seconds: int) -> dict[str, float]:
+    """A wrk run on the server, which must answer every request with the endpoint's status."""
+    cpu_before = cpu_seconds(server)
+    run = wrk_run(server.base, endpoint, seconds, WRK_CONNECTIONS)
+    cpu = cpu_seconds(server) - cpu_before
+    if run["errors"]:
+        raise SystemExit(
+            f"error: {server.label} {endpoint.name}: {run['errors']} responses not "
+            f"{endpoint.status} or socket errors:\n{run['output']}"
+        )
+    return {
+        "rps": run["rps"],
+        "p99_ms": run["p99_ms"],
+        "cpu_us": cpu / run["requests"] * 1e6,
+    }
+
+
+def start_postgres(stack: ExitStack) -> str:
+    """A throw-away PostgreSQL server for the run (tests/support/postgres.py: as the postgres user
+    when root), removed when `stack` closes; or the one scripts/test started. Each server under
+    test gets a migrated database of its own on it (tests/support/servers.py)."""
+    if not os.environ.get(postgres.URL_VARIABLE):
+        server = postgres.Server.create()
+        stack.callback(server.remove)
+        server.start()
+        os.environ[postgres.URL_VARIABLE] = server.url
+    result = subprocess.run(
+        [str(postgres.binaries() / "postgres"), "--version"], capture_output=True, text=True
+    )
+    found = re.search(r"\d+(\.\d+)+", result.stdout)  # postgres (PostgreSQL) 15.18 (Debian ...)
+    return found.group(0) if found else "unknown"
+
+
+def measure_apps(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> list[Server]:
+    with ExitStack() as stack:
         servers: list[Server] = []
-        progress("apps: generating both projects, uv sync")
-        projects = generate(work)
-        for framework, (project, package) in projects.items():
-            packages = {
-                "fastapi": ["fastapi", "starlette", "uvicorn", "pydantic"],
-                "flask": ["flask", "werkzeug", "apiflask", "gunicorn"],
-            }[framework]
-            versions.update(versions_in(project, packages))
+        progress("apps: starting 8 servers (each starter and bare app, on each database)")
+        for (framework, database), (project, package) in projects.items():
+            check_same_database_options(project, package, database)
             servers += [
-                start_server(stack, framework, variant, project, package)
+                start_server(stack, framework, database, variant, project, package)
                 for variant in ("starter", "bare")
             ]
-        check_same_gunicorn_options(*(s for s in servers if s.framework == "flask"))
-        check_same_uvicorn_options(*projects["fastapi"])
+        for database in DATABASES:
+            check_same_gunicorn_options(
+                *(s for s in servers if s.framework == "flask" and s.database == database)
+            )
+            check_same_uvicorn_options(*projects["fastapi", database])
         progress("apps: servers up; 100 items into each, every endpoint checked")
         for server in servers:
             seed_and_check(server)
         if profile.warmup:
             progress(f"apps: warming up ({profile.warmup} s per server and endpoint)")
-            for endpoint in ENDPOINTS:
-                for server in servers:
+            for server in servers:
+                for endpoint in ENDPOINTS[server.database]:
                     load(server, endpoint, profile.warmup)
+        runs = sum(len(ENDPOINTS[server.database]) for server in servers)
         # Round after round, every endpoint on every server in turn: starter, bare, starter...
         for round_number in range(1, profile.rounds + 1):
             progress(
                 f"apps: round {round_number} of {profile.rounds} "
-                f"({len(servers) * len(ENDPOINTS)} wrk runs of {profile.seconds} s)"
+                f"({runs} wrk runs of {profile.seconds} s)"
             )
-            for endpoint in ENDPOINTS:
-                for server in servers:
-                    server.samples.setdefault(endpoint.name, []).append(
-                        load(server, endpoint, profile.seconds)
-                    )
+            for database in DATABASES:
+                for endpoint in ENDPOINTS[database]:
+                    for server in servers:
+                        if server.database == database:
+                            server.samples.setdefault(endpoint.name, []).append(
+                                load(server, endpoint, profile.seconds)
+                            )
         return servers
+
+
+# Each starter as it runs in production (compose.yaml): ENVIRONMENT=production, one worker, its
+# default threads and pool sizes. Writes unlimited only for the seeding: the load is reads.
+PRODUCTION = {"ENVIRONMENT": "production"}
+
+
+def measure_heavy(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> list[dict[str, Any]]:
+    """Each starter under HEAVY_CONNECTIONS connections on a page of 100 items from the
+    database: both starters of a database up, loaded one after the other (FastAPI, Flask,
+    FastAPI...), so that each has the machine to itself while it is measured."""
+    rows = []
+    for database in DATABASES:
+        with ExitStack() as stack:
+            servers = [
+                start_server(
+                    stack,
+                    framework,
+                    database,
+                    "starter",
+                    *projects[framework, database],
+                    **PRODUCTION,
+                )
+                for framework in PROJECTS
+            ]
+            for server in servers:
+                seed_and_check(server)
+                if profile.warmup:
+                    wrk_run(server.base, PAGE, profile.warmup, HEAVY_CONNECTIONS)
+            samples: dict[str, list[dict[str, Any]]] = {s.framework: [] for s in servers}
+            for round_number in range(1, profile.heavy_rounds + 1):
+                progress(
+                    f"heavy traffic, {database}: round {round_number} of {profile.heavy_rounds} "
+                    f"({len(servers)} wrk runs of {profile.heavy_seconds} s, "
+                    f"{HEAVY_CONNECTIONS} connections)"
+                )
+                for server in servers:
+                    samples[server.framework].append(
+                        wrk_run(server.base, PAGE, profile.heavy_seconds, HEAVY_CONNECTIONS)
+                    )
+        for framework, runs in samples.items():
+            rows.append(
+                {
+                    "framework": framework,
+                    "scenario": f"{database}: GET {PAGE.path}",
+                    "connections": HEAVY_CONNECTIONS,
+                    "rps": statistics.median(run["rps"] for run in runs),
+                    "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+                    "p99_ms": statistics.median(run["p99_ms"] for run in runs),
+                    "errors": sum(run["errors"] for run in runs),
+                    "requests": sum(run["requests"] for run in runs),
+                    "rps_runs": [run["rps"] for run in runs],
+                }
+            )
+    return rows
 
 
 def median_of(server: Server, endpoint: Endpoint, key: str) -> float:
@@ -553,58 +726,65 @@ def median_of(server: Server, endpoint: Endpoint, key: str) -> float:
 
 
 def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    by = {(server.framework, server.variant): server for server in servers}
+    by = {(server.framework, server.database, server.variant): server for server in servers}
     apps, frameworks = [], []
     for framework in PROJECTS:
-        starter, bare = by[framework, "starter"], by[framework, "bare"]
-        for endpoint in ENDPOINTS:
-            starter_rps = median_of(starter, endpoint, "rps")
-            bare_rps = median_of(bare, endpoint, "rps")
-            apps.append(
+        for database in DATABASES:
+            starter, bare = by[framework, database, "starter"], by[framework, database, "bare"]
+            for endpoint in ENDPOINTS[database]:
+                starter_rps = median_of(starter, endpoint, "rps")
+                bare_rps = median_of(bare, endpoint, "rps")
+                apps.append(
+                    {
+                        "framework": framework,
+                        "database": database,
+                        "endpoint": endpoint.name,
+                        "starter_rps": starter_rps,
+                        "bare_rps": bare_rps,
+                        "ratio": starter_rps / bare_rps,
+                        "starter_p99_ms": median_of(starter, endpoint, "p99_ms"),
+                        "bare_p99_ms": median_of(bare, endpoint, "p99_ms"),
+                        # Server CPU time per request; bare over starter: the throughput ratio
+                        # that the CPU cost alone predicts, steadier on a busy machine.
+                        "starter_cpu_us": median_of(starter, endpoint, "cpu_us"),
+                        "bare_cpu_us": median_of(bare, endpoint, "cpu_us"),
+                        "cpu_ratio": median_of(bare, endpoint, "cpu_us")
+                        / median_of(starter, endpoint, "cpu_us"),
+                        "target": APP_TARGET,
+                        "met": starter_rps / bare_rps >= APP_TARGET,
+                        # Each round's starter run against the bare run right after it.
+                        "paired_ratio": statistics.median(
+                            a["rps"] / b["rps"]
+                            for a, b in zip(
+                                starter.samples[endpoint.name],
+                                bare.samples[endpoint.name],
+                                strict=True,
+                            )
+                        ),
+                        "starter_rps_runs": [s["rps"] for s in starter.samples[endpoint.name]],
+                        "bare_rps_runs": [s["rps"] for s in bare.samples[endpoint.name]],
+                    }
+                )
+    for database in DATABASES:
+        fastapi, flask = by["fastapi", database, "starter"], by["flask", database, "starter"]
+        for endpoint in ENDPOINTS[database]:
+            fastapi_rps = median_of(fastapi, endpoint, "rps")
+            flask_rps = median_of(flask, endpoint, "rps")
+            frameworks.append(
                 {
-                    "framework": framework,
+                    "database": database,
                     "endpoint": endpoint.name,
-                    "starter_rps": starter_rps,
-                    "bare_rps": bare_rps,
-                    "ratio": starter_rps / bare_rps,
-                    "starter_p99_ms": median_of(starter, endpoint, "p99_ms"),
-                    "bare_p99_ms": median_of(bare, endpoint, "p99_ms"),
-                    # Server CPU time per request; bare over starter: the throughput ratio
-                    # that the CPU cost alone predicts, steadier on a busy machine.
-                    "starter_cpu_us": median_of(starter, endpoint, "cpu_us"),
-                    "bare_cpu_us": median_of(bare, endpoint, "cpu_us"),
-                    "cpu_ratio": median_of(bare, endpoint, "cpu_us")
-                    / median_of(starter, endpoint, "cpu_us"),
-                    "target": APP_TARGET,
-                    "met": starter_rps / bare_rps >= APP_TARGET,
-                    # Each round's starter run against the bare run right after it.
-                    "paired_ratio": statistics.median(
-                        a["rps"] / b["rps"]
-                        for a, b in zip(
-                            starter.samples[endpoint.name], bare.samples[endpoint.name], strict=True
-                        )
-                    ),
-                    "starter_rps_runs": [s["rps"] for s in starter.samples[endpoint.name]],
-                    "bare_rps_runs": [s["rps"] for s in bare.samples[endpoint.name]],
+                    "fastapi_rps": fastapi_rps,
+                    "flask_rps": flask_rps,
+                    "ratio": fastapi_rps / flask_rps,
+                    "fastapi_p99_ms": median_of(fastapi, endpoint, "p99_ms"),
+                    "flask_p99_ms": median_of(flask, endpoint, "p99_ms"),
+                    "fastapi_cpu_us": median_of(fastapi, endpoint, "cpu_us"),
+                    "flask_cpu_us": median_of(flask, endpoint, "cpu_us"),
+                    "bare_ratio": median_of(by["fastapi", database, "bare"], endpoint, "rps")
+                    / median_of(by["flask", database, "bare"], endpoint, "rps"),
                 }
             )
-    for endpoint in ENDPOINTS:
-        fastapi_rps = median_of(by["fastapi", "starter"], endpoint, "rps")
-        flask_rps = median_of(by["flask", "starter"], endpoint, "rps")
-        frameworks.append(
-            {
-                "endpoint": endpoint.name,
-                "fastapi_rps": fastapi_rps,
-                "flask_rps": flask_rps,
-                "ratio": fastapi_rps / flask_rps,
-                "fastapi_p99_ms": median_of(by["fastapi", "starter"], endpoint, "p99_ms"),
-                "flask_p99_ms": median_of(by["flask", "starter"], endpoint, "p99_ms"),
-                "fastapi_cpu_us": median_of(by["fastapi", "starter"], endpoint, "cpu_us"),
-                "flask_cpu_us": median_of(by["flask", "starter"], endpoint, "cpu_us"),
-                "bare_ratio": median_of(by["fastapi", "bare"], endpoint, "rps")
-                / median_of(by["flask", "bare"], endpoint, "rps"),
-            }
-        )
     return apps, frameworks
 
 
@@ -662,13 +842,14 @@ def table(results: dict[str, Any]) -> str:
         f"Generated apps, one worker each: wrk {WRK_THREADS} thread, {WRK_CONNECTIONS} connections,"
         f" median of {settings['rounds']} runs of {settings['seconds']} s",
         "",
-        "| framework | endpoint | starter req/s | bare req/s | ratio | starter p99 ms "
+        "| framework | database | endpoint | starter req/s | bare req/s | ratio | starter p99 ms "
         "| bare p99 ms | CPU us/req starter / bare | ratio by CPU | target |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in results["apps"]:
         lines.append(
-            f"| {row['framework']} | `{row['endpoint']}` | {row['starter_rps']:.0f} "
+            f"| {row['framework']} | {row['database']} | `{row['endpoint']}` "
+            f"| {row['starter_rps']:.0f} "
             f"| {row['bare_rps']:.0f} | {row['ratio']:.2f}x | {row['starter_p99_ms']:.1f} "
             f"| {row['bare_p99_ms']:.1f} | {row['starter_cpu_us']:.0f} / {row['bare_cpu_us']:.0f} "
             f"| {row['cpu_ratio']:.2f}x | >= {APP_TARGET}x {verdict(row['met'])} |"
@@ -677,15 +858,29 @@ def table(results: dict[str, Any]) -> str:
         "",
         "FastAPI starter against Flask starter (bare FastAPI against bare Flask for reference)",
         "",
-        "| endpoint | FastAPI req/s | Flask req/s | ratio | FastAPI p99 ms | Flask p99 ms "
-        "| bare ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| database | endpoint | FastAPI req/s | Flask req/s | ratio | FastAPI p99 ms "
+        "| Flask p99 ms | bare ratio |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in results["fastapi_vs_flask"]:
         lines.append(
-            f"| `{row['endpoint']}` | {row['fastapi_rps']:.0f} | {row['flask_rps']:.0f} "
-            f"| {row['ratio']:.2f}x | {row['fastapi_p99_ms']:.1f} | {row['flask_p99_ms']:.1f} "
-            f"| {row['bare_ratio']:.2f}x |"
+            f"| {row['database']} | `{row['endpoint']}` | {row['fastapi_rps']:.0f} "
+            f"| {row['flask_rps']:.0f} | {row['ratio']:.2f}x | {row['fastapi_p99_ms']:.1f} "
+            f"| {row['flask_p99_ms']:.1f} | {row['bare_ratio']:.2f}x |"
+        )
+    lines += [
+        "",
+        f"Heavy traffic, each starter at its production defaults (one worker): wrk "
+        f"{WRK_THREADS} thread, {HEAVY_CONNECTIONS} connections, median of "
+        f"{settings['heavy_rounds']} runs of {settings['heavy_seconds']} s",
+        "",
+        "| scenario | framework | req/s | p50 ms | p99 ms | errors / requests |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in results["heavy_traffic"]:
+        lines.append(
+            f"| `{row['scenario']}` | {row['framework']} | {row['rps']:.0f} "
+            f"| {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} / {row['requests']} |"
         )
     machine = results["machine"]
     lines += [
@@ -703,16 +898,28 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args()
     profile = QUICK if args.quick else FULL
-    wrk(), uv()  # fail early when one is missing
+    wrk(), uv(), postgres.binaries()  # fail early when one is missing
     load_before = os.getloadavg()[0]
     versions = tool_versions()
     generator = measure_generator(profile)
-    servers = measure_apps(profile, versions)
+    with tempfile.TemporaryDirectory(prefix="stackwise-bench-") as tmp, ExitStack() as stack:
+        progress("apps: generating the four projects, uv sync; a PostgreSQL server")
+        projects = generate(Path(tmp))
+        versions["postgresql"] = start_postgres(stack)
+        for (framework, database), (project, _) in projects.items():
+            packages = {
+                "fastapi": ["fastapi", "starlette", "uvicorn", "pydantic", "sqlalchemy"],
+                "flask": ["flask", "werkzeug", "apiflask", "gunicorn", "flask-sqlalchemy-lite"],
+            }[framework] + (["psycopg"] if database == "postgresql" else [])
+            versions.update(versions_in(project, packages))
+        servers = measure_apps(profile, projects)
+        heavy = measure_heavy(profile, projects)
     apps, frameworks = app_rows(servers)
     results = {
         "generator": generator,
         "apps": apps,
         "fastapi_vs_flask": frameworks,
+        "heavy_traffic": heavy,
         "targets_met": generator["help_met"]
         and generator["new_met"]
         and generator["prompt_met"]
@@ -726,6 +933,10 @@ def main() -> None:
             "wrk_threads": WRK_THREADS,
             "wrk_connections": WRK_CONNECTIONS,
             "seed_items": SEED_ITEMS,
+            "heavy_rounds": profile.heavy_rounds,
+            "heavy_seconds": profile.heavy_seconds,
+            "heavy_connections": HEAVY_CONNECTIONS,
+            "databases": list(DATABASES),
             "web_concurrency": 1,
         },
         "machine": {

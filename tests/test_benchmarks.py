@@ -37,8 +37,32 @@ APP_FIGURES = (
     "cpu_ratio",
 )
 FRAMEWORKS = {"fastapi", "flask"}
-ENDPOINTS = {"GET /health", "GET /api/items", "POST /api/items 422"}
-VERSIONS = {"python", "stackwise", "copier", "fastapi", "flask", "uvicorn", "gunicorn", "wrk"}
+# The endpoints measured on each database: the database's own rows (a page of 100, a new row) on
+# both, liveness and the validation error once, on the default.
+ENDPOINTS = {
+    "sqlite": {"GET /health", "GET /api/items", "POST /api/items 201", "POST /api/items 422"},
+    "postgresql": {"GET /api/items", "POST /api/items 201"},
+}
+ROWS = {
+    (framework, database, endpoint)
+    for framework in FRAMEWORKS
+    for database, endpoints in ENDPOINTS.items()
+    for endpoint in endpoints
+}
+HEAVY_FIGURES = ("rps", "p50_ms", "p99_ms")
+VERSIONS = {
+    "python",
+    "stackwise",
+    "copier",
+    "fastapi",
+    "flask",
+    "uvicorn",
+    "gunicorn",
+    "wrk",
+    "sqlalchemy",
+    "psycopg",
+    "postgresql",
+}
 
 
 def positive(value: object) -> bool:
@@ -57,7 +81,8 @@ def test_the_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "| fastapi | `GET /health` |" in result.stdout
+    assert "| fastapi | sqlite | `GET /health` |" in result.stdout
+    assert "| fastapi | postgresql | `POST /api/items 201` |" in result.stdout
     results = json.loads(output.read_text(encoding="utf-8"))
 
     generator = results["generator"]
@@ -68,21 +93,33 @@ def test_the_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
     assert isinstance(generator["prompt_met"], bool)
 
     rows = results["apps"]
-    assert {(row["framework"], row["endpoint"]) for row in rows} == {
-        (framework, endpoint) for framework in FRAMEWORKS for endpoint in ENDPOINTS
-    }
-    assert len(rows) == len(FRAMEWORKS) * len(ENDPOINTS)
+    assert {(row["framework"], row["database"], row["endpoint"]) for row in rows} == ROWS
+    assert len(rows) == len(ROWS)
     for row in rows:
         for key in APP_FIGURES:
-            assert positive(row[key]), (row["framework"], row["endpoint"], key)
+            assert positive(row[key]), (row["framework"], row["database"], row["endpoint"], key)
         assert row["ratio"] == pytest.approx(row["starter_rps"] / row["bare_rps"])
         assert isinstance(row["met"], bool)
 
     compared = results["fastapi_vs_flask"]
-    assert {row["endpoint"] for row in compared} == ENDPOINTS
+    assert {(row["database"], row["endpoint"]) for row in compared} == {
+        (database, endpoint) for database, endpoints in ENDPOINTS.items() for endpoint in endpoints
+    }
     for row in compared:
         for key in ("fastapi_rps", "flask_rps", "ratio", "fastapi_p99_ms", "flask_p99_ms"):
-            assert positive(row[key]), (row["endpoint"], key)
+            assert positive(row[key]), (row["database"], row["endpoint"], key)
+
+    # Each starter under heavy traffic on each database, with the fields issue 18 names.
+    heavy = results["heavy_traffic"]
+    assert {(row["framework"], row["scenario"].split(":")[0]) for row in heavy} == {
+        (framework, database) for framework in FRAMEWORKS for database in ENDPOINTS
+    }
+    for row in heavy:
+        assert row["connections"] >= 256
+        for key in HEAVY_FIGURES:
+            assert positive(row[key]), (row["framework"], row["scenario"], key)
+        assert row["p50_ms"] <= row["p99_ms"]
+        assert isinstance(row["errors"], int) and 0 <= row["errors"] <= row["requests"]
 
     assert isinstance(results["targets_met"], bool)
     assert positive(results["machine"]["cpu_count"])

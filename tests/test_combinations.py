@@ -84,7 +84,7 @@ def test_the_all_pairs_subset_covers_every_allowed_pair() -> None:
     subset = combinations.gate()
     everything = combinations.supported()
     assert all(combination in everything for combination in subset)
-    assert combinations.allowed_pairs(subset) == combinations.allowed_pairs(everything)
+    assert combinations.held(subset) == combinations.held(everything)
     # Every value of every dimension that some supported combination takes, too.
     for key in DIMENSIONS:
         assert {c[key] for c in subset} == {c[key] for c in everything}
@@ -110,7 +110,18 @@ def test_all_pairs_covering_covers_pairs_it_is_given() -> None:
         for values in itertools.islice(combinations.product(), 0, None, 7)
     ]
     chosen = combinations.all_pairs(given)
-    assert combinations.allowed_pairs(chosen) == combinations.allowed_pairs(given)
+    assert combinations.held(chosen) == combinations.held(given)
+
+
+def test_a_covering_of_triples_holds_every_triple_it_is_given() -> None:
+    given = combinations.supported(framework="fastapi")
+    keys = DIMENSIONS[:6]
+    chosen = combinations.covering(given, 3, keys)
+    assert combinations.held(chosen, 3, keys) == combinations.held(given, 3, keys)
+    assert len(chosen) < len(given)
+    # A pair covering misses some triple: the strength is what decides.
+    pair_covering = combinations.covering(given, 2, keys)
+    assert combinations.held(pair_covering, 3, keys) != combinations.held(given, 3, keys)
 
 
 # --- The refused combinations -------------------------------------------------------------------

@@ -71,8 +71,16 @@ def test_the_project_passes_its_checks_and_serves(
     # With PostgreSQL, DATABASE_URL and TEST_DATABASE_URL name a new database of its own.
     env = project_env(project, **postgres.database_env(project))
     env["PATH"] = os.pathsep.join([str(Path(shared_env.binary("python")).parent), env["PATH"]])
+    # The tests come before the database is set up: they take TEST_DATABASE_URL, or a server of
+    # their own, never DATABASE_URL.
+    test_env = {name: value for name, value in env.items() if name != "DATABASE_URL"}
     outcomes = [
-        run_command(command.removeprefix("uv run "), project, env, links)
+        run_command(
+            command.removeprefix("uv run "),
+            project,
+            test_env if "pytest" in command else env,
+            links,
+        )
         for command in commands
         if not command.startswith("uv sync")
     ]
@@ -83,24 +91,36 @@ def test_the_project_passes_its_checks_and_serves(
 
 # The answers that change no Python file (nor ruff's settings): left at their defaults below.
 NOT_IN_PYTHON = ("team_size", "deploy")
+IN_PYTHON = tuple(key for key in combinations.DIMENSIONS if key not in NOT_IN_PYTHON)
+
+
+def python_variants(framework: str, everything: bool) -> list[dict[str, Any]]:
+    """The framework's supported combinations of the answers that shape Python files: every one,
+    or a subset holding every triple of values that three of them take together."""
+    shaping = {
+        tuple((key, value) for key, value in combination.items() if key in IN_PYTHON)
+        for combination in combinations.supported(framework=framework)
+    }
+    variants = [dict(answers) for answers in sorted(shaping, key=repr)]
+    return variants if everything else combinations.covering(variants, 3, IN_PYTHON)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("framework", combinations.values("framework"))
-def test_every_combination_passes_ruff(template_dir: Path, tmp_path: Path, framework: str) -> None:
-    """Every supported combination, not only the all-pairs set: ruff check and ruff format see
-    every variant of every Python file."""
+def test_the_python_variants_pass_ruff(
+    template_dir: Path, tmp_path: Path, framework: str, pytestconfig: pytest.Config
+) -> None:
+    """More variants than the gate's all-pairs set, for ruff alone: every triple of answers
+    together (about 130 projects; every supported combination, about 760, with
+    --all-combinations). Ruff check and ruff format see each variant of each Python file."""
     from copier import run_copy
 
-    shaping = {
-        tuple((key, value) for key, value in combination.items() if key not in NOT_IN_PYTHON)
-        for combination in combinations.supported(framework=framework)
-    }
-    for number, answers in enumerate(sorted(shaping, key=repr)):
+    everything = pytestconfig.getoption("--all-combinations")
+    for number, answers in enumerate(python_variants(framework, everything)):
         run_copy(
             str(template_dir),
             str(tmp_path / f"p{number}"),
-            data={**combinations.BASE, **dict(answers)},
+            data={**combinations.BASE, **answers},
             defaults=True,
             quiet=True,
             exclude=["*.js", "*.css"],  # the vendored docs files: large, and not Python

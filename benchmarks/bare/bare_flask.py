@@ -1,7 +1,9 @@
-"""The bare Flask app the starter is measured against: the same three endpoints in plain Flask,
-the input checked by hand, and nothing else (no APIFlask, no error handlers, no hooks).
+"""The bare Flask app the starter is measured against: the same endpoints in plain Flask, the
+input checked by hand, the items in the starter's database through a SQLAlchemy session of their
+own (bare_database.py: the same driver and pool options), and nothing else (no APIFlask, no
+Flask-SQLAlchemy-Lite, no error handlers, no hooks, no pages).
 
-    HOST=127.0.0.1 PORT=8001 .venv/bin/python benchmarks/bare/bare_flask.py
+    DATABASE_URL=sqlite:///data/bare.db PORT=8001 .venv/bin/python benchmarks/bare/bare_flask.py
 
 `python bare_flask.py` execs gunicorn with the options of the starter's production command
 (`python -m <package>`, `__main__.py`): one threaded worker (gthread, 10 threads) per
@@ -15,10 +17,13 @@ import os
 import sys
 from pathlib import Path
 
+from bare_database import ItemRecord, make_engine
 from flask import Flask, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 app = Flask(__name__)
-items: list[dict[str, object]] = []
+engine = make_engine()
 
 
 @app.get("/health")
@@ -28,7 +33,10 @@ def health() -> dict[str, str]:
 
 @app.get("/api/items")
 def list_items() -> list[dict[str, object]]:
-    return items
+    limit = request.args.get("limit", 20, type=int)
+    query = select(ItemRecord).order_by(ItemRecord.id).limit(limit)
+    with Session(engine) as session:
+        return [{"id": r.id, "name": r.name, "price": r.price} for r in session.scalars(query)]
 
 
 @app.post("/api/items")
@@ -49,9 +57,11 @@ def create_item() -> tuple[dict[str, object], int]:
         errors.append({"loc": ["body", "price"], "msg": "a number greater than 0"})
     if errors:
         return {"detail": errors}, 422
-    item = {"id": len(items) + 1, "name": name, "price": float(price)}
-    items.append(item)
-    return item, 201
+    with Session(engine) as session, session.begin():
+        record = ItemRecord(name=name, price=float(price))
+        session.add(record)
+        session.flush()
+        return {"id": record.id, "name": record.name, "price": record.price}, 201
 
 
 def gunicorn_argv() -> list[str]:

@@ -5,6 +5,7 @@ validators are rendered the way copier renders them, so the CLI refuses exactly 
 refuses, before anything is written.
 """
 
+import copy
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
@@ -79,7 +80,7 @@ class Question:
             if _is_template(default):
                 default = _template(default).render(**context)
             if self.type == "yaml":
-                return yaml.load(default, Loader=_LOADER)
+                return copy.deepcopy(_parse_yaml(default))
         return self.coerce(default) if default is not None else ""
 
     def applies(self, context: dict[str, Any]) -> bool:
@@ -101,6 +102,12 @@ class Question:
             return ""
         rendered = _template(self.validator).render(**{**context, self.key: answer})
         return rendered.strip()
+
+
+@cache
+def _parse_yaml(text: str) -> Any:
+    # A long list (reserved_package_names) takes milliseconds to build, on every resolve.
+    return yaml.load(text, Loader=_LOADER)
 
 
 def _is_template(text: str) -> bool:

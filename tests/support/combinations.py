@@ -3,8 +3,9 @@ the product of each dimension's choices, kept when the answers pass copier.yml's
 way the CLI checks them (stackwise.resolve.resolve). Nothing here lists values by hand: a new
 choice, a new dimension key or a validator that starts accepting `hybrid` changes the sets.
 
-ALL_PAIRS is a deterministic all-pairs subset (every pair of values of two dimensions that some
-supported combination holds, held by at least one member), built by greedy covering."""
+The all-pairs subset is deterministic (every pair of values of two dimensions that some supported
+combination holds, held by at least one member), built by greedy covering; `covering()` does the
+same for every triple (or any number) of dimensions."""
 
 import itertools
 from collections.abc import Iterable, Iterator
@@ -33,7 +34,8 @@ DIMENSIONS = (
 BASE = {"project_name": "demo-app"}
 
 Combination = dict[str, Any]
-Pair = tuple[tuple[str, Any], tuple[str, Any]]
+# The values some dimensions take together: ((key, value), (key, value), ...).
+Interaction = tuple[tuple[str, Any], ...]
 
 
 def values(key: str) -> tuple[Any, ...]:
@@ -84,27 +86,42 @@ def refused() -> list[tuple[Combination, str]]:
     return [(dict(combination), message) for combination, message in _classified()[1]]
 
 
-def pairs(combination: Combination) -> set[Pair]:
+def interactions(
+    combination: Combination, strength: int = 2, dimensions: tuple[str, ...] = DIMENSIONS
+) -> set[Interaction]:
+    """The values the combination gives every `strength` dimensions together (pairs for 2)."""
     return {
-        ((first, combination[first]), (second, combination[second]))
-        for first, second in itertools.combinations(DIMENSIONS, 2)
+        tuple((key, combination[key]) for key in keys)
+        for keys in itertools.combinations(dimensions, strength)
     }
 
 
-def allowed_pairs(combinations: Iterable[Combination]) -> set[Pair]:
-    return set().union(*(pairs(combination) for combination in combinations))
+def held(
+    combinations: Iterable[Combination], strength: int = 2, dimensions: tuple[str, ...] = DIMENSIONS
+) -> set[Interaction]:
+    """Every interaction of `strength` dimensions that some of the combinations hold."""
+    return set().union(*(interactions(c, strength, dimensions) for c in combinations))
+
+
+def covering(
+    combinations: list[Combination], strength: int = 2, dimensions: tuple[str, ...] = DIMENSIONS
+) -> list[Combination]:
+    """A small subset holding every interaction of `strength` dimensions that the given
+    combinations hold: greedily, the combination that covers most interactions not yet covered
+    (the first such, in the given order)."""
+    each = [interactions(combination, strength, dimensions) for combination in combinations]
+    uncovered = set().union(*each)
+    chosen: list[Combination] = []
+    while uncovered:
+        best = max(range(len(combinations)), key=lambda index: len(each[index] & uncovered))
+        chosen.append(combinations[best])
+        uncovered -= each[best]
+    return chosen
 
 
 def all_pairs(combinations: list[Combination]) -> list[Combination]:
-    """A small subset holding every pair the given combinations hold: greedily, the combination
-    that covers most pairs not yet covered (the first such, in product order)."""
-    uncovered = allowed_pairs(combinations)
-    chosen: list[Combination] = []
-    while uncovered:
-        best = max(combinations, key=lambda combination: len(pairs(combination) & uncovered))
-        chosen.append(best)
-        uncovered -= pairs(best)
-    return chosen
+    """A small subset holding every pair the given combinations hold."""
+    return covering(combinations)
 
 
 @cache

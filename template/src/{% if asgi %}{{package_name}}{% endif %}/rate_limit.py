@@ -9,7 +9,7 @@ count across processes and replicas, give `MovingWindowRateLimiter` a shared sto
 import math
 import time
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request, params
 from limits import parse, storage, strategies
 
 
@@ -37,3 +37,10 @@ async def limit_writes(request: Request) -> None:
     client = request.client.host if request.client else ""
     write_rate_limit: WriteRateLimit = request.app.state.write_rate_limit
     write_rate_limit.hit(client)
+
+
+def write_limits(rate: str) -> list[params.Depends]:
+    """The dependencies of the routes that write: the limit, or none when `rate` is empty.
+    FastAPI solves a route's dependencies on every request, so a limit that is off would still
+    cost each write its call."""
+    return [Depends(limit_writes)] if rate else []
