@@ -129,7 +129,7 @@ def test_the_purpose_preselects_its_style_once_offered_and_says_why(purpose: str
     assert recommend(needs).defaults["auth"] == style
 
 
-def test_styles_with_user_accounts_refuse_database_none_with_the_reason() -> None:
+def test_styles_that_keep_users_or_keys_refuse_database_none_with_the_reason() -> None:
     question = questions.by_key()["database"]
     order = [q.key for q in questions.load()]
     # Asked before the database: a style with user accounts leaves a database preselected.
@@ -137,10 +137,11 @@ def test_styles_with_user_accounts_refuse_database_none_with_the_reason() -> Non
     for style in rules.AUTH:
         context = {"deploy": "docker", "auth": style}
         problem = question.problem("none", context)
-        if style in rules.AUTH_WITH_USERS:
+        kept = "API keys" if style == "apikey" else "user accounts"
+        if style in rules.AUTH_IN_DATABASE:
             assert problem == (
-                f"database=none does not fit auth={style}: {style} keeps its user accounts in "
-                "the database, so choose database=sqlite or postgresql (or auth=apikey or none)."
+                f"database=none does not fit auth={style}: {style} keeps its {kept} in "
+                "the database, so choose database=sqlite or postgresql (or auth=none)."
             )
         else:
             assert problem == ""

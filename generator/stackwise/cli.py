@@ -173,7 +173,7 @@ def new(
     ] = None,
     auth: Annotated[
         str | None,
-        typer.Option(help="Authentication [none]"),
+        typer.Option(help="Authentication [none|apikey]"),
     ] = None,
     database: Annotated[
         str | None,

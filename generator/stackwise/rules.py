@@ -217,12 +217,14 @@ AUTH_FOR_PURPOSE = {
     "webapp": ("session", "A web app's users sign in through its pages"),
     "prototype": ("none", "A prototype tries an idea"),
 }
-# The styles that keep user accounts in the database: database=none refuses them (copier.yml's
-# database validator says why).
+# The styles that keep user accounts in the database.
 AUTH_WITH_USERS = ("jwt", "session")
+# The styles that keep their users or keys in the database: database=none refuses them
+# (copier.yml's database validator says why).
+AUTH_IN_DATABASE = ("apikey", *AUTH_WITH_USERS)
 # The styles the template implements, in copier.yml's order (a test checks): a style is offered,
 # and preselected, once its template side is done; until then its purpose gets `none`.
-AUTH_OFFERED = ("none",)
+AUTH_OFFERED = ("none", "apikey")
 
 
 def auth_default(needs: Needs) -> tuple[str, str]:
