@@ -10,7 +10,9 @@ no Content-Type on a 204; no Server header; one CORS policy; 400 for malformed o
 nested JSON; 422 with the same `errors` entries (`loc`, `msg`, `type`, in Pydantic's words).
 And the server's limits: lists in pages (`?limit=N&after=ID`, `{"items": [...], "next": ...}`),
 writes over WRITE_RATE_LIMIT a 429 with `Retry-After`, the security headers and `Cache-Control:
-no-store` on every answer, `/ready` beside `/health`.
+no-store` on every answer, `/ready` beside `/health`. With auth=apikey, the same contract for a
+client with a key, and for one without: open reads, and writes refused with a 401 that names the
+scheme in `WWW-Authenticate` (AUTH_CASES).
 
 To check a new rule in every starter, add a Case to CASES (or LEGACY_CASES for the hybrid's
 Flask app, RATE_LIMITED_CASES for a server that limits writes): cases run in order, on a fresh
@@ -21,6 +23,7 @@ Known difference, normalised here: Flask answers OPTIONS on every route by itsel
 
 import json
 import re
+import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ import pytest
 from tests.support.apps import FAILING_APP, serve_script
 from tests.support.http_client import BROWSER_ACCEPT, post_chunked
 from tests.support.http_client import request as http_request
+from tests.support.projects import project_env, python
 from tests.support.servers import running
 from tests.support.template import Render
 
@@ -123,6 +127,7 @@ class Case:
     cors: dict[str, Any] | None = None
     chunked: bool = False
     retry_after: bool = False  # a Retry-After of 1 to 60 seconds
+    www_authenticate: str | None = None
 
     @property
     def name(self) -> str:
@@ -380,6 +385,49 @@ RATE_LIMITED_CASES = [
 ]
 
 
+# With auth=apikey, on a server that holds a key (sent by every request but those that name
+# X-API-Key themselves: tests/support/http_client.py) and a revoked one (REVOKED).
+API_KEY = "X-API-Key"
+NO_KEY = {API_KEY: ""}
+REVOKED = "the revoked key"
+CHALLENGE = f'ApiKey header="{API_KEY}"'
+MISSING_KEY = f"This request needs an API key, in the {API_KEY} header."
+BAD_KEY = "The API key is not valid."
+TEA = {"name": "Tea", "price": 1}
+
+
+def refused(method: str, path: str, key: dict[str, str], detail: str) -> Case:
+    body = TEA if method == "POST" else None
+    content_type = JSON if method == "POST" else None
+    return Case(
+        method,
+        path,
+        401,
+        body,
+        content_type=content_type,
+        headers=key,
+        detail=detail,
+        www_authenticate=CHALLENGE,
+    )
+
+
+AUTH_CASES = [
+    Case("POST", "/api/items", 201, TEA, json={"id": 1, **TEA}),
+    Case("GET", "/api/items", 200, headers=NO_KEY, json=page_body([{"id": 1, **TEA}])),
+    Case("GET", "/api/items/1", 200, headers=NO_KEY, json={"id": 1}),
+    refused("POST", "/api/items", NO_KEY, MISSING_KEY),
+    refused("DELETE", "/api/items/1", NO_KEY, MISSING_KEY),
+    refused("POST", "/api/items", {API_KEY: "not a key"}, BAD_KEY),
+    refused("POST", "/api/items", {API_KEY: "sk_" + "A" * 43}, BAD_KEY),  # well formed, unknown
+    refused("DELETE", "/api/items/1", {API_KEY: REVOKED}, BAD_KEY),
+    refused("DELETE", "/api/items/x", NO_KEY, MISSING_KEY),  # before the id is looked at
+    Case("GET", "/api/items/1", 200, json={"id": 1}),  # nothing was deleted
+    Case("DELETE", "/api/items/1", 204, content_type=None),
+]
+# The variants checked with auth=apikey: each framework, and Flask without a validation library.
+AUTH_VARIANTS = ("fastapi", "flask-pydantic", "flask-none", "hybrid-root")
+
+
 def send(base: str, case: Case, accept: str) -> tuple[int, dict[str, str], bytes]:
     data = case.body
     if data is not None and not isinstance(data, bytes):
@@ -409,6 +457,8 @@ def problems(case: Case, status: int, headers: dict[str, str], body: bytes, page
         found.append("HSTS over plain http")
     if case.retry_after and not 1 <= int(headers.get("retry-after", "0")) <= 60:
         found.append(f"Retry-After: {headers.get('retry-after')}")
+    if case.www_authenticate and headers.get("www-authenticate") != case.www_authenticate:
+        found.append(f"WWW-Authenticate: {headers.get('www-authenticate')}")
     if case.cors is not None:
         return found + cors_problems(case, status, headers)
     if status != case.status:
@@ -541,6 +591,47 @@ def test_every_starter_keeps_the_contract(render: Render, variant: str, error_fo
         with running(project, ["-m", "demo_app"], **limited) as server:
             broken += run_cases(server.base, RATE_LIMITED_CASES, accept)
         assert "Traceback" not in server.output, server.output
+    assert broken == [], "\n".join(broken)
+
+
+def revoked_key(project: Path, database_url: str) -> str:
+    """A key made and revoked by the project's manage command, in the server's database."""
+    env = project_env(project, DATABASE_URL=database_url)
+    printed = [
+        subprocess.run(
+            [python(project), "-m", "demo_app.manage", command, "revoked"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for command in ("create-api-key", "revoke-api-key")
+    ]
+    return printed[0].strip()
+
+
+@pytest.mark.parametrize("error_format", ["problem", "html"])
+@pytest.mark.parametrize("variant", AUTH_VARIANTS)
+def test_every_starter_asks_for_an_api_key_alike(
+    render: Render, variant: str, error_format: str
+) -> None:
+    answers = {**VARIANTS[variant], **COMMON, "auth": "apikey", "database": "sqlite"}
+    project = render(**answers, error_format=error_format)
+    accept = JSON if error_format == "problem" else BROWSER_ACCEPT
+    # The whole contract for a client with a key, on a server of its own (fresh ids).
+    with running(project, ["-m", "demo_app"], **ENVIRONMENT) as server:
+        broken = run_cases(server.base, CASES, accept)
+    assert "Traceback" not in server.output, server.output
+    database_url = "sqlite:///data/contract.db"
+    with running(project, ["-m", "demo_app"], DATABASE_URL=database_url, **ENVIRONMENT) as server:
+        revoked = revoked_key(project, database_url)
+        cases = [
+            replace(c, headers={API_KEY: revoked}) if c.headers.get(API_KEY) == REVOKED else c
+            for c in AUTH_CASES
+        ]
+        broken += run_cases(server.base, cases, accept)
+    assert "Traceback" not in server.output, server.output
     assert broken == [], "\n".join(broken)
 
 

@@ -1,5 +1,6 @@
 """The generated APIs under fire. schemathesis runs against each API combination of the quality
-gate with the app live on 127.0.0.1 under its production command. With docs, every check of
+gate with the app live on 127.0.0.1 under its production command, with credentials where the
+writes need them. With docs, every check of
 schemathesis against the app's /openapi.json (no 500; each status, content type, header and body
 as the description says; data the description allows accepted, data it refuses refused). With
 docs=none the app publishes no description, so FastAPI's or APIFlask's own is taken from the
@@ -77,6 +78,9 @@ def test_schemathesis_finds_nothing(
                 "--seed",
                 "1",
                 "--no-color",
+                # The server's API key, if its writes need one (its requests without one get a
+                # 401, which the description documents).
+                *[f"--header={name}: {value}" for name, value in server.credentials.items()],
             ],
             cwd=tmp_path,
             capture_output=True,

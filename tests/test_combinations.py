@@ -49,6 +49,11 @@ CONFLICTS: list[tuple[dict[str, Any], str]] = [
         "database=sqlite does not fit deploy=kubernetes: each replica would have its own SQLite "
         "file, so choose database=postgresql (or deploy=docker).",
     ),
+    (
+        {"auth": "apikey", "database": "none"},
+        "database=none does not fit auth=apikey: apikey keeps its API keys in the database, so "
+        "choose database=sqlite or postgresql (or auth=none).",
+    ),
 ]
 
 

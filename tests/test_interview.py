@@ -17,14 +17,14 @@ from tests.support.cli import invoke
 
 ENTER, DOWN, UP, CTRL_C, CTRL_D, CTRL_U = "\r", "\x1b[B", "\x1b[A", "\x03", "\x04", "\x15"
 # The prompts of `stackwise new DEST` with nothing given and every default taken, in order:
-# 5 needs, 6 of the 7 stack choices (FastAPI validates with Pydantic only: not asked), 5
+# 5 needs, 7 of the 8 stack choices (FastAPI validates with Pydantic only: not asked), 5
 # project details (package_name is derived, never asked).
-QUESTIONS = 16
+QUESTIONS = 17
 STACK = [
     "--purpose", "api", "--no-async", "--traffic", "low", "--team", "small",
     "--no-existing-flask", "--framework", "fastapi", "--validation", "pydantic",
     "--docs", "both", "--errors", "problem", "--no-pages", "--deploy", "docker",
-    "--database", "sqlite",
+    "--auth", "none", "--database", "sqlite",
 ]  # fmt: skip
 DETAILS = ["--description", "d", "--author", "a", "--email", "a@example.com", "--python", "3.11"]
 ALL_BUT_THE_NAME = [*STACK, *DETAILS]
@@ -81,7 +81,7 @@ def test_the_recommendation_is_preselected(keys: Any, tmp_path: Path) -> None:
 def test_the_user_can_override_the_recommendation(keys: Any, tmp_path: Path) -> None:
     given = ["--purpose", "webapp", "--no-async", "--traffic", "low", "--team", "solo"]
     # existing_flask, then framework: one up from flask (the recommendation) is fastapi.
-    keys.send_text(ENTER + UP + ENTER + ENTER * 11)
+    keys.send_text(ENTER + UP + ENTER + ENTER * 12)
     result = invoke(app, ["new", str(tmp_path / "webshop"), *QUIET, *given])
     assert result.exit_code == 0, result.output
     answers = answers_of(tmp_path / "webshop")
@@ -94,7 +94,7 @@ def test_an_existing_flask_app_preselects_hybrid(keys: Any, tmp_path: Path) -> N
     # existing_flask: y and Enter; the framework: hybrid, preselected; where the Flask app
     # answers: one down, under /legacy; validation is not asked (hybrid's FastAPI app takes
     # pydantic only); then the defaults.
-    keys.send_text("y" + ENTER + ENTER + DOWN + ENTER + ENTER * 11)
+    keys.send_text("y" + ENTER + ENTER + DOWN + ENTER + ENTER * 12)
     result = invoke(app, ["new", str(tmp_path / "move"), *QUIET, *given])
     assert result.exit_code == 0, result.output
     assert "Recommended: FastAPI with Flask mounted" in result.output

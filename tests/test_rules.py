@@ -30,7 +30,9 @@ EVERY_NEEDS = [
 
 
 # The answers copier.yml preselects from the needs, in the order it asks them.
-CHOICES = ("framework", "validation", "docs", "error_format", "pages", "deploy", "database")
+CHOICES = (
+    "framework", "validation", "docs", "error_format", "pages", "deploy", "auth", "database"
+)  # fmt: skip
 
 
 def copier_defaults(
@@ -94,8 +96,68 @@ def test_an_api_gets_fastapi_with_validation_docs_and_json_errors() -> None:
         "error_format": "problem",
         "pages": False,
         "deploy": "docker",
+        "auth": rules.auth_default(Needs(purpose="api"))[0],
         "database": "sqlite",
     }
+
+
+def test_copier_yml_preselects_the_authentication_the_rules_preselect() -> None:
+    for needs in EVERY_NEEDS:
+        assert copier_defaults(needs)["auth"] == rules.auth_default(needs)[0], needs
+
+
+def test_copier_yml_offers_exactly_the_styles_the_rules_offer() -> None:
+    assert questions.by_key()["auth"].values == rules.AUTH_OFFERED
+    assert set(rules.AUTH_OFFERED) <= set(rules.AUTH)
+    assert set(rules.AUTH) == {style for style, _ in rules.AUTH_FOR_PURPOSE.values()}
+
+
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_the_purpose_preselects_its_style_once_offered_and_says_why(purpose: str) -> None:
+    needs = Needs(purpose=purpose)
+    wanted, because = rules.AUTH_FOR_PURPOSE[purpose]
+    style, reason = rules.auth_default(needs)
+    assert reason.startswith(because)
+    if wanted in rules.AUTH_OFFERED:
+        assert (style, reason) == (wanted, f"{because}: {rules.AUTH[wanted]}")
+    else:
+        assert style == "none"
+        assert f"calls for {wanted}, not offered yet" in reason
+        assert reason.endswith(rules.AUTH["none"])
+    (shown,) = [r for r in recommend(needs).reasons if r.criterion == "authentication"]
+    assert shown.text == reason
+    assert recommend(needs).defaults["auth"] == style
+
+
+def test_styles_that_keep_users_or_keys_refuse_database_none_with_the_reason() -> None:
+    question = questions.by_key()["database"]
+    order = [q.key for q in questions.load()]
+    # Asked before the database: a style with user accounts leaves a database preselected.
+    assert order.index("deploy") < order.index("auth") < order.index("database")
+    for style in rules.AUTH:
+        context = {"deploy": "docker", "auth": style}
+        problem = question.problem("none", context)
+        kept = "API keys" if style == "apikey" else "user accounts"
+        if style in rules.AUTH_IN_DATABASE:
+            assert problem == (
+                f"database=none does not fit auth={style}: {style} keeps its {kept} in "
+                "the database, so choose database=sqlite or postgresql (or auth=none)."
+            )
+        else:
+            assert problem == ""
+        assert question.problem("sqlite", context) == ""
+        assert question.problem("postgresql", context) == ""
+        assert question.render_default({**context, "team_size": "small", "traffic": "low"}) == (
+            "sqlite"
+        )
+
+
+def test_the_computed_auth_flags_follow_the_rules() -> None:
+    by_key = questions.by_key()
+    for style in rules.AUTH:
+        context = {"auth": style}
+        assert by_key["auth_required"].render_default(context) is (style != "none")
+        assert by_key["user_accounts"].render_default(context) is (style in rules.AUTH_WITH_USERS)
 
 
 @pytest.mark.parametrize("deploy", ["none", "docker", "kubernetes"])
@@ -209,6 +271,7 @@ def test_recommend_json() -> None:
         "error_format": "html",
         "pages": True,
         "deploy": "docker",
+        "auth": rules.auth_default(Needs(purpose="webapp"))[0],
         "database": "sqlite",
     }
 

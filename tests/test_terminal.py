@@ -43,6 +43,7 @@ def test_the_whole_interview_in_a_terminal(tmp_path: Path) -> None:
         "Error responses",
         "Jinja2 pages",
         "Deployment files",
+        "Authentication",
         "Database",
         "Project name",
     ):
@@ -92,6 +93,7 @@ def test_y_and_enter_answer_one_yes_no_question(tmp_path: Path, one_write: bool)
         "Error responses",
         "Jinja2 pages",
         "Deployment files",
+        "Authentication",
         "Database",
         "Project name",
         "description",
@@ -112,7 +114,7 @@ STACK_GIVEN = [
     "--purpose", "api", "--no-async", "--traffic", "low", "--team", "solo",
     "--no-existing-flask", "--framework", "fastapi", "--validation", "pydantic",
     "--docs", "none", "--errors", "problem", "--no-pages", "--deploy", "docker",
-    "--database", "sqlite",
+    "--auth", "none", "--database", "sqlite",
 ]  # fmt: skip
 
 

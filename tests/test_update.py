@@ -567,16 +567,25 @@ def test_generated_files_carry_no_facts_about_this_machine(tmp_path: Path) -> No
             assert not found, f"{name}/{path.relative_to(project)} holds {found}"
 
 
+# A project made once auth existed: it has the answer.
+AUTH = {"auth": "none"}
+
+
 @pytest.mark.parametrize(
     ("stored", "given", "changes"),
     [
         # A hybrid made before legacy_mount existed keeps its Flask app under /legacy.
-        ({"framework": "hybrid"}, {}, {"legacy_mount": "prefix"}),
-        ({"framework": "hybrid"}, {"legacy_mount": "root"}, {"legacy_mount": "root"}),
-        ({"framework": "hybrid", "legacy_mount": "root"}, {}, {}),
+        ({"framework": "hybrid", **AUTH}, {}, {"legacy_mount": "prefix"}),
+        ({"framework": "hybrid", **AUTH}, {"legacy_mount": "root"}, {"legacy_mount": "root"}),
+        ({"framework": "hybrid", "legacy_mount": "root", **AUTH}, {}, {}),
         # The question does not apply: nothing to keep.
-        ({"framework": "fastapi"}, {}, {}),
-        ({"framework": "hybrid"}, {"framework": "fastapi"}, {"framework": "fastapi"}),
+        ({"framework": "fastapi", **AUTH}, {}, {}),
+        ({"framework": "hybrid", **AUTH}, {"framework": "fastapi"}, {"framework": "fastapi"}),
+        # A project made before auth existed keeps every endpoint open, whatever its purpose
+        # would preselect now, unless --data gives a style.
+        ({"framework": "fastapi", "purpose": "microservice"}, {}, {"auth": "none"}),
+        ({"framework": "flask"}, {"auth": "apikey"}, {"auth": "apikey"}),
+        ({"framework": "hybrid"}, {}, {"legacy_mount": "prefix", "auth": "none"}),
     ],
 )
 def test_an_answer_added_since_keeps_the_project_as_it_was(

@@ -52,6 +52,7 @@ FLAG_KEYS = {
     "errors": "error_format",
     "pages": "pages",
     "deploy": "deploy",
+    "auth": "auth",
     "database": "database",
 }
 
@@ -170,6 +171,10 @@ def new(
         str | None,
         typer.Option(help="Deployment files [none|docker|kubernetes]"),
     ] = None,
+    auth: Annotated[
+        str | None,
+        typer.Option(help="Authentication [none|apikey]"),
+    ] = None,
     database: Annotated[
         str | None,
         typer.Option(help="Database [sqlite|postgresql|none]"),
@@ -223,6 +228,7 @@ def new(
             errors=errors,
             pages=pages,
             deploy=deploy,
+            auth=auth,
             database=database,
         )
         create(

@@ -229,6 +229,45 @@ def database_default(needs: Needs, deploy: str) -> tuple[str, str]:
     return "sqlite", f"One machine, no server to run: {DATABASES['sqlite']}"
 
 
+AUTH = {
+    "none": "none — every endpoint open: for a prototype, or a service behind a gateway that "
+    "checks its callers",
+    "apikey": "API keys — an X-API-Key header on writes, keys made and revoked by the project's "
+    "manage command and stored only as hashes: for programs calling a small service",
+    "jwt": "tokens — an OAuth2 password login for short-lived bearer tokens, refresh tokens "
+    "stored in the database, rotated on use and revocable: for an API that people's apps call",
+    "session": "a login session — /login and /logout pages, an httpOnly cookie and CSRF "
+    "protection on every form: for a web app with pages",
+}
+# The style each purpose calls for, and the reason's opening words.
+AUTH_FOR_PURPOSE = {
+    "microservice": ("apikey", "A microservice is called by other programs"),
+    "api": ("jwt", "A web API is called by apps that people sign in to"),
+    "webapp": ("session", "A web app's users sign in through its pages"),
+    "prototype": ("none", "A prototype tries an idea"),
+}
+# The styles that keep user accounts in the database.
+AUTH_WITH_USERS = ("jwt", "session")
+# The styles that keep their users or keys in the database: database=none refuses them
+# (copier.yml's database validator says why).
+AUTH_IN_DATABASE = ("apikey", *AUTH_WITH_USERS)
+# The styles the template implements, in copier.yml's order (a test checks): a style is offered,
+# and preselected, once its template side is done; until then its purpose gets `none`.
+AUTH_OFFERED = ("none", "apikey")
+
+
+def auth_default(needs: Needs) -> tuple[str, str]:
+    """The authentication preselected for the purpose, and why.
+
+    Programs calling a microservice carry an API key; an API's clients are apps that people sign
+    in to (tokens); a web app's users sign in on its pages (a session); a prototype stays open.
+    """
+    style, because = AUTH_FOR_PURPOSE[needs.purpose]
+    if style not in AUTH_OFFERED:
+        return "none", f"{because}, which calls for {style}, not offered yet: {AUTH['none']}"
+    return style, f"{because}: {AUTH[style]}"
+
+
 @dataclass(frozen=True)
 class Reason:
     """One line of a recommendation, with the criterion it comes from."""
@@ -303,6 +342,7 @@ def recommend(needs: Needs) -> Recommendation:
     reasons.append(Reason("tooling", f"Team size {needs.team_size}: {TOOLING[needs.team_size]}"))
     deploy, deploy_reason = deploy_default(needs)
     reasons.append(Reason("deployment", deploy_reason))
+    reasons.append(Reason("authentication", auth_default(needs)[1]))
     reasons.append(Reason("database", database_default(needs, deploy)[1]))
     return Recommendation(
         framework, tuple(reasons), tuple(trade_offs), choice_defaults(framework, needs)
@@ -320,8 +360,8 @@ def choice_defaults(framework: str, needs: Needs) -> dict[str, Any]:
     """The later choices, preselected from the framework and the purpose.
 
     An API gets problem+json errors and docs; a web app gets pages and HTML or negotiated
-    errors. The deployment follows the team and the traffic (deploy_default), the database the
-    deployment (database_default).
+    errors. The deployment follows the team and the traffic (deploy_default), the authentication
+    the purpose (auth_default), the database the deployment (database_default).
     """
     api_like = needs.purpose in ("api", "microservice")
     validation = "pydantic" if framework != FLASK or api_like else "none"
@@ -344,5 +384,6 @@ def choice_defaults(framework: str, needs: Needs) -> dict[str, Any]:
         "error_format": error_format,
         "pages": not api_like,
         "deploy": deploy,
+        "auth": auth_default(needs)[0],
         "database": database_default(needs, deploy)[0],
     }

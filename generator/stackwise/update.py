@@ -112,8 +112,8 @@ def _count(files: tuple[str, ...]) -> str:
 
 # Questions added after projects were made, with the answer that keeps such a project as it was
 # (their default would change it): a hybrid made before legacy_mount has its Flask app under
-# /legacy.
-AS_BEFORE = {"legacy_mount": "prefix"}
+# /legacy; a project made before auth has every endpoint open.
+AS_BEFORE = {"legacy_mount": "prefix", "auth": "none"}
 
 
 def changed_answers(stored: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:

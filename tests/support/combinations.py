@@ -27,6 +27,7 @@ DIMENSIONS = (
     "pages",
     "team_size",
     "deploy",
+    "auth",
     "database",
 )
 # Not a dimension, but required: every combination is rendered under this name.

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support import postgres
-from tests.support.http_client import get
+from tests.support.http_client import CREDENTIALS, get
 from tests.support.projects import project_env, python
 
 # Every server listens on 127.0.0.1 with one worker unless told otherwise.
@@ -28,9 +28,14 @@ class Server:
     """A server started by `running`: its process, its base URL, and its output once it has
     stopped."""
 
-    def __init__(self, process: subprocess.Popen[bytes], base: str) -> None:
+    def __init__(
+        self, process: subprocess.Popen[bytes], base: str, credentials: dict[str, str]
+    ) -> None:
         self.process = process
         self.base = base
+        # The headers that authenticate a request (an API key), or none: the requests of
+        # tests/support/http_client.py send them.
+        self.credentials = credentials
         self.output = ""
 
 
@@ -59,8 +64,9 @@ def running(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # A server of a project with a database starts on a new database of its own, unless `env`
-    # names one.
+    # names one; with API keys, it holds a key that the requests send.
     database = {} if "DATABASE_URL" in env else migrated_database(project)
+    credentials = api_key_headers(project, {**database, **env})
     # Output to a file, not a pipe: nobody reads a pipe while the server runs, and a full one
     # (64 KiB of access log) would block the server.
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
@@ -72,7 +78,8 @@ def running(
             stderr=subprocess.STDOUT if keep_stdout else log,
             start_new_session=True,
         )
-        server = Server(process, base)
+        server = Server(process, base, credentials)
+        CREDENTIALS[base] = credentials
         try:
             deadline = time.monotonic() + startup
             while True:
@@ -88,6 +95,7 @@ def running(
                     time.sleep(0.2)
             yield server
         finally:
+            CREDENTIALS.pop(base, None)
             process.terminate()
             try:
                 process.wait(timeout=15)
@@ -104,6 +112,28 @@ def serving(project: Path, package: str, startup: float = 60) -> Iterator[str]:
     # Without a SECRET_KEY, a Flask project would make a random one and log a warning.
     with running(project, ["-m", package], startup, SECRET_KEY="stackwise-test") as server:
         yield server.base
+
+
+def api_key_headers(project: Path, env: dict[str, str]) -> dict[str, str]:
+    """For a project whose writes need an API key, a new key in the database of `env` (brought to
+    the latest migration first), made by the project's manage command: as an X-API-Key header.
+    Nothing for the others."""
+    answers = postgres.answers(project)
+    if answers.get("auth") != "apikey":
+        return {}
+    package = answers["package_name"]
+    database = {"DATABASE_URL": env["DATABASE_URL"]}
+    for command in (["migrate"], ["manage", "create-api-key", f"tests-{uuid.uuid4().hex[:12]}"]):
+        made = subprocess.run(
+            [python(project), "-m", f"{package}.{command[0]}", *command[1:]],
+            cwd=project,
+            env=project_env(project, **database),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+    return {"X-API-Key": made.stdout.strip()}
 
 
 def migrated_database(project: Path) -> dict[str, str]:
