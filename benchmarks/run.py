@@ -85,13 +85,13 @@ HEAVY_CONNECTIONS = 256
 
 # The default project of each framework whose starter serves the items API, with each database.
 PROJECTS = {
-    "fastapi": ["--purpose", "api"],
-    "flask": ["--framework", "flask", "--purpose", "microservice"],
+    "fastapi": ["--purpose", "api", "--auth", "none"],
+    "flask": ["--framework", "flask", "--purpose", "microservice", "--auth", "none"],
 }
 # Under heavy traffic also the FastAPI starter with async endpoints (`--async`: an async engine
 # and driver), which has no bare counterpart here: the shape the interview names for many
 # concurrent I/O calls.
-HEAVY_ONLY = {"fastapi-async": ["--purpose", "api", "--async"]}
+HEAVY_ONLY = {"fastapi-async": ["--purpose", "api", "--async", "--auth", "none"]}
 STARTERS = {**PROJECTS, **HEAVY_ONLY}
 DATABASES = ("sqlite", "postgresql")
 BARE_APPS = {"fastapi": BARE / "bare_fastapi.py", "flask": BARE / "bare_flask.py"}
