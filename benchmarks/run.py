@@ -29,7 +29,9 @@ in the same run, the two sides alternating (ABAB...), so that a busy machine slo
 3. Heavy traffic: each starter at its production defaults (workers, threads, pool sizes), and
    the FastAPI starter with async endpoints (`--async`), one after the other, under 256
    connections on the endpoint that waits on the database (a page of 100 items), on SQLite and
-   on PostgreSQL: requests per second, p50, p99 and errors.
+   on PostgreSQL, then on an endpoint that waits on a downstream HTTP service of fixed latency
+   (benchmarks/downstream/: a local stub, and the route a user would add, with httpx):
+   requests per second, p50, p99 and errors.
 """
 
 import argparse
@@ -66,6 +68,7 @@ from tests.support.template import ROOT, copy_template
 
 HERE = ROOT / "benchmarks"
 BARE = HERE / "bare"
+DOWNSTREAM = HERE / "downstream"
 INVALID_ITEM_LUA = HERE / "invalid_item.lua"
 VALID_ITEM_LUA = HERE / "valid_item.lua"
 RESULTS = HERE / "results.json"
@@ -113,6 +116,11 @@ HEALTH = Endpoint("GET /health", "/health")
 PAGE = Endpoint("GET /api/items", "/api/items?limit=100")
 CREATE = Endpoint("POST /api/items 201", "/api/items", VALID_ITEM_LUA, 201)
 INVALID = Endpoint("POST /api/items 422", "/api/items", INVALID_ITEM_LUA, 422)
+# Heavy traffic's downstream scenario: a route added to each starter (benchmarks/downstream/) that
+# answers with what a local stub answered after a fixed latency, a typical call to another service.
+DOWNSTREAM_CALL = Endpoint("GET /downstream", "/downstream")
+DOWNSTREAM_LATENCY_MS = 50
+DOWNSTREAM_CLIENTS = ("httpx", "aiohttp")  # what the routes call it with
 # The endpoints measured on each database: the two that reach the database on both; those that
 # do not (liveness, a validation error) once, on the default.
 ENDPOINTS = {"sqlite": (HEALTH, PAGE, CREATE, INVALID), "postgresql": (PAGE, CREATE)}
@@ -694,55 +702,125 @@ PRODUCTION = {"ENVIRONMENT": "production"}
 
 
 def measure_heavy(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> list[dict[str, Any]]:
-    """Each starter under HEAVY_CONNECTIONS connections on a page of 100 items from the
-    database: the starters of a database up, loaded one after the other (FastAPI, FastAPI with
-    async endpoints, Flask, FastAPI...), so that each has the machine to itself while it is
-    measured."""
+    """Each starter under HEAVY_CONNECTIONS connections: on a page of 100 items from each
+    database, then on a call to a downstream service (on SQLite, the default)."""
     rows = []
     for database in DATABASES:
-        with ExitStack() as stack:
-            servers = {
-                starter: start_server(
-                    stack,
-                    framework_of(starter),
-                    database,
-                    "starter",
-                    *projects[starter, database],
-                    **PRODUCTION,
-                )
-                for starter in STARTERS
-            }
-            for server in servers.values():
-                seed_and_check(server)
-                if profile.warmup:
-                    wrk_run(server.base, PAGE, profile.warmup, HEAVY_CONNECTIONS)
-            samples: dict[str, list[dict[str, Any]]] = {starter: [] for starter in servers}
-            for round_number in range(1, profile.heavy_rounds + 1):
-                progress(
-                    f"heavy traffic, {database}: round {round_number} of {profile.heavy_rounds} "
-                    f"({len(servers)} wrk runs of {profile.heavy_seconds} s, "
-                    f"{HEAVY_CONNECTIONS} connections)"
-                )
-                for starter, server in servers.items():
-                    samples[starter].append(
-                        wrk_run(server.base, PAGE, profile.heavy_seconds, HEAVY_CONNECTIONS)
-                    )
-        for starter, runs in samples.items():
-            rows.append(
-                {
-                    "framework": framework_of(starter),
-                    "endpoints": endpoints_of(starter),
-                    "scenario": f"{database}: GET {PAGE.path}",
-                    "connections": HEAVY_CONNECTIONS,
-                    "rps": statistics.median(run["rps"] for run in runs),
-                    "p50_ms": statistics.median(run["p50_ms"] for run in runs),
-                    "p99_ms": statistics.median(run["p99_ms"] for run in runs),
-                    "errors": sum(run["errors"] for run in runs),
-                    "requests": sum(run["requests"] for run in runs),
-                    "rps_runs": [run["rps"] for run in runs],
-                }
-            )
+        rows += heavy_scenario(profile, projects, database, PAGE, f"{database}: GET {PAGE.path}")
+    with ExitStack() as stack:
+        url = start_downstream(stack)
+        for starter in STARTERS:
+            add_downstream_route(starter, *projects[starter, "sqlite"])
+        scenario = f"downstream {DOWNSTREAM_LATENCY_MS} ms: GET {DOWNSTREAM_CALL.path}"
+        rows += heavy_scenario(
+            profile, projects, "sqlite", DOWNSTREAM_CALL, scenario, DOWNSTREAM_URL=url
+        )
     return rows
+
+
+def heavy_scenario(
+    profile: Profile,
+    projects: dict[Key, tuple[Path, str]],
+    database: str,
+    endpoint: Endpoint,
+    scenario: str,
+    **env: str,
+) -> list[dict[str, Any]]:
+    """The starters of a database up, loaded one after the other on `endpoint` (FastAPI,
+    FastAPI with async endpoints, Flask, FastAPI...), so that each has the machine to itself
+    while it is measured."""
+    with ExitStack() as stack:
+        servers = {
+            starter: start_server(
+                stack,
+                framework_of(starter),
+                database,
+                "starter",
+                *projects[starter, database],
+                **PRODUCTION,
+                **env,
+            )
+            for starter in STARTERS
+        }
+        for server in servers.values():
+            seed_and_check(server)
+            status, _ = send(server.base + endpoint.path)
+            if status != endpoint.status:
+                raise SystemExit(f"error: {server.label}: {endpoint.name} gave {status}")
+            if profile.warmup:
+                wrk_run(server.base, endpoint, profile.warmup, HEAVY_CONNECTIONS)
+        samples: dict[str, list[dict[str, Any]]] = {starter: [] for starter in servers}
+        for round_number in range(1, profile.heavy_rounds + 1):
+            progress(
+                f"heavy traffic, {scenario}: round {round_number} of {profile.heavy_rounds} "
+                f"({len(servers)} wrk runs of {profile.heavy_seconds} s, "
+                f"{HEAVY_CONNECTIONS} connections)"
+            )
+            for starter, server in servers.items():
+                samples[starter].append(
+                    wrk_run(server.base, endpoint, profile.heavy_seconds, HEAVY_CONNECTIONS)
+                )
+    return [
+        {
+            "framework": framework_of(starter),
+            "endpoints": endpoints_of(starter),
+            "scenario": scenario,
+            "connections": HEAVY_CONNECTIONS,
+            "rps": statistics.median(run["rps"] for run in runs),
+            "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+            "p99_ms": statistics.median(run["p99_ms"] for run in runs),
+            "errors": sum(run["errors"] for run in runs),
+            "requests": sum(run["requests"] for run in runs),
+            "rps_runs": [run["rps"] for run in runs],
+        }
+        for starter, runs in samples.items()
+    ]
+
+
+def start_downstream(stack: ExitStack) -> str:
+    """The downstream stub (benchmarks/downstream/stub.py) on 127.0.0.1 and a free port, stopped
+    when `stack` closes; returns its URL."""
+    stub = subprocess.Popen(
+        [sys.executable, str(DOWNSTREAM / "stub.py"), str(DOWNSTREAM_LATENCY_MS)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    stack.callback(stub.wait, timeout=10)
+    stack.callback(stub.terminate)
+    port = stub.stdout.readline().strip() if stub.stdout else ""
+    if not port.isdigit():
+        raise SystemExit("error: the downstream stub did not start (benchmarks/downstream/stub.py)")
+    return f"http://127.0.0.1:{port}/rate"
+
+
+def add_downstream_route(starter: str, project: Path, package: str) -> None:
+    """The route of benchmarks/downstream/ in the starter, beside its health routes, and the
+    HTTP clients it uses installed in its environment: what a user adds to call a service."""
+    framework, folder = (
+        ("flask", "views") if framework_of(starter) == "flask" else ("fastapi", "routes")
+    )
+    routes = project / "src" / package / folder
+    shutil.copyfile(DOWNSTREAM / f"{framework}_route.py", routes / "downstream_route.py")
+    call = (
+        "add_route(bp)"
+        if framework == "flask"
+        else (f"add_route(router, asynchronous={endpoints_of(starter) == 'async'})")
+    )
+    with (routes / "health.py").open("a", encoding="utf-8") as health:
+        health.write(f"\nfrom .downstream_route import add_route  # noqa: E402\n\n{call}\n")
+    subprocess.run(
+        [
+            uv(),
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(project / ".venv" / "bin" / "python"),
+            *DOWNSTREAM_CLIENTS,
+        ],
+        check=True,
+        env=project_env(),
+    )
 
 
 def median_of(server: Server, endpoint: Endpoint, key: str) -> float:
