@@ -7,9 +7,14 @@ it. The fault tests start servers of their own, to stop and start them (`Server`
 
 PostgreSQL refuses to run as root: as root, the server runs as the `postgres` user (the
 PostgreSQL packages create it), in a folder it owns.
+
+Every server has an owner process, and a small watcher process removes it once the owner has
+ended, however it ended: a test worker killed by a timeout or Ctrl-C runs no atexit handler and
+no `finally`, and would leave a server running.
 """
 
 import atexit
+import errno
 import glob
 import os
 import pwd
@@ -17,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from functools import cache
 from pathlib import Path
@@ -81,10 +87,27 @@ class Server:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{program} failed: {result.stderr.strip()}\n{tail}")
 
-    def start(self) -> None:
+    def start(self, owner: int | None = None) -> None:
+        """Starts the server, removed by a watcher once process `owner` (by default this one)
+        has ended, if nothing removed it before."""
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 {OPTIONS}"
         log = str(self.folder / "server.log")
         self.run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
+        watcher = [
+            "-m",
+            "tests.support.postgres",
+            "watch",
+            str(self.folder),
+            str(owner or os.getpid()),
+        ]
+        subprocess.Popen(
+            [sys.executable, *watcher],
+            cwd=Path(__file__).resolve().parents[2],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # never the pipe of scripts/test's $(... start DIR)
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C to the tests does not reach it
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self.run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
@@ -138,14 +161,26 @@ def database_env(project: Path) -> dict[str, str]:
     return {"DATABASE_URL": url, "TEST_DATABASE_URL": url}
 
 
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError as error:
+        return error.errno == errno.EPERM  # another user's process: it exists
+    return True
+
+
 def main(argv: list[str]) -> None:
-    """`start DIR`: a server in DIR (new), its URL printed; `stop DIR`: stop it, remove DIR."""
+    """`start DIR OWNER`: a server in DIR (new), removed once process OWNER has ended, its URL
+    printed; `stop DIR`: stop it, remove DIR; `watch DIR OWNER`: the watcher of `start`."""
     command, folder = argv[0], Path(argv[1])
     if command == "start":
         server = Server.create(folder)
-        server.start()
+        server.start(owner=int(argv[2]))
         print(server.url)
-    elif command == "stop" and (folder / "port").exists():
+    elif command == "watch":
+        while alive(int(argv[2])) and (folder / "port").exists():
+            time.sleep(1)
+    if command in ("stop", "watch") and (folder / "port").exists():
         Server(folder, int((folder / "port").read_text())).remove()
 
 
