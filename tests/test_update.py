@@ -57,10 +57,20 @@ def tree_state(project: Path) -> dict[str, bytes]:
 def template_repo(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     """A git clone of this repository's template (copier.yml + template/): v1, tagged v1.0.0
     or not (a project records a commit, which either finds)."""
+    return template_clone(tmp_path, tag=request.param == "tags")
+
+
+@pytest.fixture
+def tagged_template_repo(tmp_path: Path) -> Path:
+    """The clone, tagged: for the tests of answers changed in place, where tags play no part."""
+    return template_clone(tmp_path, tag=True)
+
+
+def template_clone(tmp_path: Path, tag: bool) -> Path:
     repo = copy_template(tmp_path / "stackwise-clone")
     git(repo, "init", "--quiet")
     commit_all(repo, "Template v1")
-    if request.param == "tags":
+    if tag:
         git(repo, "tag", "v1.0.0")
     return repo
 
@@ -432,28 +442,35 @@ def test_an_updated_project_passes_its_own_checks(tmp_path: Path, template_repo:
 
 
 @SLOW
-def test_a_database_added_later_then_moved_to_postgresql(
-    tmp_path: Path, template_repo: Path
+def test_a_database_then_api_keys_added_later_then_moved_to_postgresql(
+    tmp_path: Path, tagged_template_repo: Path
 ) -> None:
     """`--data database=sqlite` gives a project made without a database its models, migrations
-    and tests; `--data database=postgresql` then moves it to PostgreSQL. Each time the project
-    passes its own checks (its tests on the database it now has)."""
-    project = new_project(tmp_path, template_repo, "--database", "none", "--team", "solo")
+    and tests; `--data auth=apikey` then adds API keys, their table in a new migration;
+    `--data database=postgresql` moves it to PostgreSQL. Each time the project passes its own
+    checks (its tests on the database it now has, the migrations included)."""
+    repo = tagged_template_repo
+    project = new_project(tmp_path, repo, "--database", "none", "--auth", "none", "--team", "solo")
     package = project / "src" / "demo"
+    versions = package / "migrations" / "versions"
     assert not (package / "models.py").exists()
 
-    for database in ("sqlite", "postgresql"):
-        result = stackwise_update(
-            project, "--from", str(template_repo), "--data", f"database={database}"
-        )
+    for data in ("database=sqlite", "auth=apikey", "database=postgresql"):
+        result = stackwise_update(project, "--from", str(repo), "--data", data)
         assert result.exit_code == 0, result.output
-        assert f"with database={database}" in result.output
-        assert answers(project)["database"] == database
-        assert (package / "migrations" / "versions" / "0001_create_items.py").is_file()
+        assert f"with {data}" in result.output
+        key, value = data.split("=")
+        assert answers(project)[key] == value
+        assert (versions / "0001_create_items.py").is_file()
         assert (project / "tests" / "test_migrations.py").is_file()
-        assert database in (project / ".env.example").read_text()
-        commit_all(project, f"The items in {database}")
+        assert answers(project)["database"] in (project / ".env.example").read_text()
+        assert (versions / "0002_create_api_keys.py").is_file() is (
+            answers(project)["auth"] == "apikey"
+        )
+        commit_all(project, f"With {data}")
         check_project(project)
+    assert (package / "api_keys.py").is_file()
+    assert (project / "tests" / "test_api_keys.py").is_file()
     assert (project / "tests" / "postgresql.py").is_file()
     assert "psycopg" in (project / "pyproject.toml").read_text()
 
