@@ -60,6 +60,8 @@ def test_the_description_is_valid_and_documents_every_error(
         "negotiated": {PROBLEM, "text/html"},
     }[answers["error_format"]]
     for (path, method), errors in ERRORS.items():
+        if answers.get("auth", "none") != "none" and method in ("post", "delete"):
+            errors = errors | {"401"}  # the writes need credentials
         operation = spec["paths"][path][method]
         codes = {code for code in operation["responses"] if code >= "400"}
         assert codes == errors, (path, method)
@@ -72,6 +74,8 @@ def test_the_description_is_valid_and_documents_every_error(
             assert operation["requestBody"]["required"] is True
         if "429" in codes:
             assert set(operation["responses"]["429"]["headers"]) == {"Retry-After"}
+        if "401" in codes:
+            assert set(operation["responses"]["401"]["headers"]) == {"WWW-Authenticate"}
     # The page's parameters: how many items, and the id the page starts after.
     parameters = spec["paths"]["/api/items"]["get"]["parameters"]
     assert {(p["name"], p["in"]) for p in parameters} == {("limit", "query"), ("after", "query")}
