@@ -26,9 +26,10 @@ in the same run, the two sides alternating (ABAB...), so that a busy machine slo
    latency on `GET /health`, `GET /api/items?limit=100` (a page of 100), a valid
    `POST /api/items` (201, a new row) and an invalid one (the 422 path); /proc gives the
    server's CPU time per request, a figure that a busy machine disturbs less than throughput.
-3. Heavy traffic: each starter at its production defaults (workers, threads, pool sizes), one
-   after the other, under 256 connections on the endpoint that waits on the database (a page of
-   100 items), on SQLite and on PostgreSQL: requests per second, p50, p99 and errors.
+3. Heavy traffic: each starter at its production defaults (workers, threads, pool sizes), and
+   the FastAPI starter with async endpoints (`--async`), one after the other, under 256
+   connections on the endpoint that waits on the database (a page of 100 items), on SQLite and
+   on PostgreSQL: requests per second, p50, p99 and errors.
 """
 
 import argparse
@@ -84,9 +85,14 @@ HEAVY_CONNECTIONS = 256
 
 # The default project of each framework whose starter serves the items API, with each database.
 PROJECTS = {
-    "fastapi": ["--purpose", "api"],
-    "flask": ["--framework", "flask", "--purpose", "microservice"],
+    "fastapi": ["--purpose", "api", "--auth", "none"],
+    "flask": ["--framework", "flask", "--purpose", "microservice", "--auth", "none"],
 }
+# Under heavy traffic also the FastAPI starter with async endpoints (`--async`: an async engine
+# and driver), which has no bare counterpart here: the shape the interview names for many
+# concurrent I/O calls.
+HEAVY_ONLY = {"fastapi-async": ["--purpose", "api", "--async", "--auth", "none"]}
+STARTERS = {**PROJECTS, **HEAVY_ONLY}
 DATABASES = ("sqlite", "postgresql")
 BARE_APPS = {"fastapi": BARE / "bare_fastapi.py", "flask": BARE / "bare_flask.py"}
 BARE_PROMPT = BARE / "bare_prompt.py"
@@ -288,43 +294,53 @@ def wrk() -> str:
     return found
 
 
-Key = tuple[str, str]  # (framework, database)
+Key = tuple[str, str]  # (starter, database): a key of STARTERS, and a database
+
+
+def framework_of(starter: str) -> str:
+    return starter.split("-")[0]  # "fastapi-async" is a FastAPI project
+
+
+def endpoints_of(starter: str) -> str:
+    """The starter's endpoint style, as its flags ask for it."""
+    return "async" if "--async" in STARTERS[starter] else "sync"
 
 
 def generate(work: Path) -> dict[Key, tuple[Path, str]]:
-    """The default project of each framework with each database, installed as its Dockerfile
-    installs it (no dev tools, bytecode compiled), all at once; returns each one's folder and
-    package name."""
+    """Each starter (STARTERS) with each database, installed as its Dockerfile installs it (no
+    dev tools, bytecode compiled), all at once; returns each one's folder and package name."""
     projects = {
-        (framework, database): (
-            work / f"bench-{framework}-{database}",
-            f"bench_{framework}_{database}",
+        (starter, database): (
+            work / f"bench-{starter}-{database}",
+            f"bench_{starter.replace('-', '_')}_{database}",
         )
-        for framework in PROJECTS
+        for starter in STARTERS
         for database in DATABASES
     }
     run_all(
         {
-            f"{framework} {database}": [
+            f"{starter} {database}": [
                 str(BIN / "stackwise"),
                 "new",
                 str(project),
                 "--defaults",
                 "--no-git",
                 "--no-lock",
-                *PROJECTS[framework],
+                *STARTERS[starter],
                 "--database",
                 database,
             ]
-            for (framework, database), (project, _) in projects.items()
+            for (starter, database), (project, _) in projects.items()
         },
         "stackwise new",
     )
-    for (framework, database), (project, _) in projects.items():
+    for (starter, database), (project, _) in projects.items():
         answers = (project / ".copier-answers.yml").read_text(encoding="utf-8")
-        if f"framework: {framework}\n" not in answers or f"database: {database}\n" not in answers:
-            flags = " ".join([*PROJECTS[framework], "--database", database])
-            raise SystemExit(f"error: stackwise new {flags} did not render {framework} {database}")
+        expected = [f"framework: {framework_of(starter)}", f"database: {database}"]
+        expected += ["needs_async: true"] if endpoints_of(starter) == "async" else []
+        if not all(f"{line}\n" in answers for line in expected):
+            flags = " ".join([*STARTERS[starter], "--database", database])
+            raise SystemExit(f"error: stackwise new {flags} did not render {starter} {database}")
     run_all(
         {
             f"{framework} {database}": [uv(), "sync", "--quiet", "--no-dev", "--compile-bytecode"]
@@ -496,8 +512,12 @@ Settings = import_module(sys.argv[1] + ".settings").Settings
 settings = Settings.from_env() if hasattr(Settings, "from_env") else Settings()
 # The starter's FastAPI endpoints use its async engine when it has one, else its sync engine.
 url = database.database_url(settings.database_url, asynchronous=hasattr(database, "async_engine"))
+options = database.engine_options(settings)
+# The starter's SQLite connection class (its writes take turns: sqlite_writes.py) is part of what
+# is measured; every other option must be the bare app's.
+options["connect_args"].pop("factory", None)
 print(json.dumps({
-    "starter": {"driver": url.drivername, **database.engine_options(settings)},
+    "starter": {"driver": url.drivername, **options},
     "bare": {"driver": bare_database.database_url().drivername, **bare_database.engine_options()},
 }))
 """
@@ -631,6 +651,8 @@ def measure_apps(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> lis
         servers: list[Server] = []
         progress("apps: starting 8 servers (each starter and bare app, on each database)")
         for (framework, database), (project, package) in projects.items():
+            if framework not in PROJECTS:
+                continue  # under heavy traffic only
             check_same_database_options(project, package, database)
             servers += [
                 start_server(stack, framework, database, variant, project, package)
@@ -673,41 +695,43 @@ PRODUCTION = {"ENVIRONMENT": "production"}
 
 def measure_heavy(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> list[dict[str, Any]]:
     """Each starter under HEAVY_CONNECTIONS connections on a page of 100 items from the
-    database: both starters of a database up, loaded one after the other (FastAPI, Flask,
-    FastAPI...), so that each has the machine to itself while it is measured."""
+    database: the starters of a database up, loaded one after the other (FastAPI, FastAPI with
+    async endpoints, Flask, FastAPI...), so that each has the machine to itself while it is
+    measured."""
     rows = []
     for database in DATABASES:
         with ExitStack() as stack:
-            servers = [
-                start_server(
+            servers = {
+                starter: start_server(
                     stack,
-                    framework,
+                    framework_of(starter),
                     database,
                     "starter",
-                    *projects[framework, database],
+                    *projects[starter, database],
                     **PRODUCTION,
                 )
-                for framework in PROJECTS
-            ]
-            for server in servers:
+                for starter in STARTERS
+            }
+            for server in servers.values():
                 seed_and_check(server)
                 if profile.warmup:
                     wrk_run(server.base, PAGE, profile.warmup, HEAVY_CONNECTIONS)
-            samples: dict[str, list[dict[str, Any]]] = {s.framework: [] for s in servers}
+            samples: dict[str, list[dict[str, Any]]] = {starter: [] for starter in servers}
             for round_number in range(1, profile.heavy_rounds + 1):
                 progress(
                     f"heavy traffic, {database}: round {round_number} of {profile.heavy_rounds} "
                     f"({len(servers)} wrk runs of {profile.heavy_seconds} s, "
                     f"{HEAVY_CONNECTIONS} connections)"
                 )
-                for server in servers:
-                    samples[server.framework].append(
+                for starter, server in servers.items():
+                    samples[starter].append(
                         wrk_run(server.base, PAGE, profile.heavy_seconds, HEAVY_CONNECTIONS)
                     )
-        for framework, runs in samples.items():
+        for starter, runs in samples.items():
             rows.append(
                 {
-                    "framework": framework,
+                    "framework": framework_of(starter),
+                    "endpoints": endpoints_of(starter),
                     "scenario": f"{database}: GET {PAGE.path}",
                     "connections": HEAVY_CONNECTIONS,
                     "rps": statistics.median(run["rps"] for run in runs),
@@ -874,12 +898,12 @@ def table(results: dict[str, Any]) -> str:
         f"{WRK_THREADS} thread, {HEAVY_CONNECTIONS} connections, median of "
         f"{settings['heavy_rounds']} runs of {settings['heavy_seconds']} s",
         "",
-        "| scenario | framework | req/s | p50 ms | p99 ms | errors / requests |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| scenario | framework | endpoints | req/s | p50 ms | p99 ms | errors / requests |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for row in results["heavy_traffic"]:
         lines.append(
-            f"| `{row['scenario']}` | {row['framework']} | {row['rps']:.0f} "
+            f"| `{row['scenario']}` | {row['framework']} | {row['endpoints']} | {row['rps']:.0f} "
             f"| {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} / {row['requests']} |"
         )
     machine = results["machine"]
@@ -903,14 +927,15 @@ def main() -> None:
     versions = tool_versions()
     generator = measure_generator(profile)
     with tempfile.TemporaryDirectory(prefix="stackwise-bench-") as tmp, ExitStack() as stack:
-        progress("apps: generating the four projects, uv sync; a PostgreSQL server")
+        progress("apps: generating the six projects, uv sync; a PostgreSQL server")
         projects = generate(Path(tmp))
         versions["postgresql"] = start_postgres(stack)
-        for (framework, database), (project, _) in projects.items():
+        for (starter, database), (project, _) in projects.items():
             packages = {
                 "fastapi": ["fastapi", "starlette", "uvicorn", "pydantic", "sqlalchemy"],
+                "fastapi-async": ["aiosqlite"] if database == "sqlite" else [],
                 "flask": ["flask", "werkzeug", "apiflask", "gunicorn", "flask-sqlalchemy-lite"],
-            }[framework] + (["psycopg"] if database == "postgresql" else [])
+            }[starter] + (["psycopg"] if database == "postgresql" else [])
             versions.update(versions_in(project, packages))
         servers = measure_apps(profile, projects)
         heavy = measure_heavy(profile, projects)

@@ -376,3 +376,25 @@ def render_record(answers: dict[str, Any]) -> str:
     ) / "0001-framework.md.jinja"
     values = {**context(answers), "decision": decision_record.decision(answers)}
     return render_file(template, values)
+
+
+def latest_full_run() -> str:
+    """benchmarks/README.md's record of the latest full run of benchmarks/run.py."""
+    text = (Path(__file__).resolve().parents[1] / "benchmarks" / "README.md").read_text()
+    return text.split("## The latest full run", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_performance_criterion_quotes_the_latest_full_run() -> None:
+    run = latest_full_run()
+    assert rules.MEASURED_RUN.rsplit(" ", 1)[-1] in run.split("\n\n", 2)[1]  # its date
+    heavy = {
+        (framework, endpoints): float(rps)
+        for framework, endpoints, rps in re.findall(
+            r"^\| `postgresql: GET [^`]+` \| (\w+) \| (\w+) \| (\d+) \|", run, re.MULTILINE
+        )
+    }
+    assert heavy == rules.HEAVY_TRAFFIC_RPS
+    (ratio,) = re.findall(
+        r"^\| sqlite \| `POST /api/items 422` \|(?: [\d.]+ \|){2} ([\d.]+)x", run, re.M
+    )
+    assert float(ratio) == rules.INVALID_INPUT_RATIO

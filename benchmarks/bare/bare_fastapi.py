@@ -6,7 +6,8 @@ middleware, no error handlers, no settings, no dependency injection, no pages).
     DATABASE_URL=sqlite:///data/bare.db PORT=8001 .venv/bin/python benchmarks/bare/bare_fastapi.py
 
 Its endpoints are `def`, as the starter's are (a FastAPI project with sync database access):
-FastAPI runs them on its thread pool.
+FastAPI runs them on its thread pool; `/health` is `async def`, as the starter's is (it waits for
+no thread).
 
 It is served by uvicorn, one process, with the options of the starter's production command
 (`python -m <package>`, `__main__.py`) at their defaults: the same logging configuration
@@ -16,6 +17,7 @@ with the same head size limit (the starter's adds its read deadlines to it: `ser
 """
 
 import copy
+import gc
 import os
 from typing import Any
 
@@ -40,7 +42,7 @@ engine = make_engine()
 
 
 @app.get("/health")
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
@@ -58,6 +60,11 @@ def create_item(new: ItemIn) -> Item:
         session.add(record)
         session.flush()
         return Item(id=record.id, name=record.name, price=record.price)
+
+
+# As the starter's production server does (server.py's production_app) once the app is made: its
+# objects out of the garbage collector's reach, so that full collections do not walk them.
+gc.freeze()
 
 
 def log_config() -> dict[str, Any]:

@@ -51,6 +51,25 @@ class Criterion:
         return self.fastapi if framework == FASTAPI else self.flask
 
 
+# The figures the performance criterion quotes, from the latest full run of benchmarks/run.py,
+# whose tables benchmarks/README.md holds ("The latest full run"; tests/test_rules.py checks
+# these against them): requests per second for a page of 100 items from PostgreSQL under 256
+# connections, each starter at its production defaults on one worker (by framework and
+# endpoints); and the FastAPI starter's rate over the Flask starter's on the 422 path.
+MEASURED_RUN = "stackwise's benchmarks/run.py, full run of 2026-11-30"
+HEAVY_TRAFFIC_RPS = {
+    ("fastapi", "async"): 287.0,
+    ("fastapi", "sync"): 220.0,
+    ("flask", "sync"): 301.0,
+}
+INVALID_INPUT_RATIO = 1.93
+
+
+def heavy_traffic_ratio(starter: tuple[str, str]) -> str:
+    """A starter's rate under heavy traffic over the Flask starter's, as the criterion says it."""
+    return f"{HEAVY_TRAFFIC_RPS[starter] / HEAVY_TRAFFIC_RPS['flask', 'sync']:.2f}x"
+
+
 CRITERIA = {
     criterion.name: criterion
     for criterion in (
@@ -61,8 +80,18 @@ CRITERIA = {
         ),
         Criterion(
             "performance",
-            "fast under heavy traffic, among the fastest Python frameworks",
-            "fine for low and moderate traffic; scales by adding worker processes",
+            "async endpoints wait on I/O without holding a thread; measured on one worker, "
+            f"{INVALID_INPUT_RATIO:.2f}x the Flask starter's rate at refusing invalid input, and "
+            "under 256 connections a page of 100 items from PostgreSQL at "
+            f"{heavy_traffic_ratio(('fastapi', 'async'))} the Flask starter's rate with async "
+            f"endpoints, {heavy_traffic_ratio(('fastapi', 'sync'))} with sync ones "
+            f"({MEASURED_RUN})",
+            "threads on gunicorn, scaled by adding worker processes; measured on one worker "
+            "under 256 connections, a page of 100 items from PostgreSQL at "
+            f"{HEAVY_TRAFFIC_RPS['flask', 'sync']:.0f} req/s, against "
+            f"{HEAVY_TRAFFIC_RPS['fastapi', 'async']:.0f} for the FastAPI starter with async "
+            f"endpoints and {HEAVY_TRAFFIC_RPS['fastapi', 'sync']:.0f} with sync ones "
+            f"({MEASURED_RUN})",
         ),
         Criterion(
             "validation",

@@ -1,4 +1,12 @@
-"""The HTTP/1.1 protocol uvicorn serves with: its h11 implementation, with deadlines.
+"""How the production server (`python -m <package>`, __main__.py) runs the app: the app made
+once per worker process, and the HTTP/1.1 protocol uvicorn serves it with.
+
+`production_app` makes the app, then moves every object it holds (routes, models, the API
+description, the engine) out of the garbage collector's reach (`gc.freeze()`): they live as long
+as the process, and each full collection would otherwise walk them all again, a pause that
+requests queue behind.
+
+The protocol: h11, with deadlines.
 
 h11 bounds a request's head (request line and headers) at MAX_HEADER_BYTES; uvicorn's default
 httptools parser bounds neither its size nor its count of headers. Neither of uvicorn's
@@ -10,12 +18,21 @@ and body, is not in within READ_TIMEOUT seconds.
 """
 
 import asyncio
+import gc
 from typing import Any
 
 import h11
+from fastapi import FastAPI
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from .app import create_app
 from .settings import get_settings
+
+
+def production_app() -> FastAPI:
+    app = create_app()
+    gc.freeze()
+    return app
 
 
 class DeadlineH11Protocol(H11Protocol):
