@@ -438,7 +438,9 @@ def test_a_database_added_later_then_moved_to_postgresql(
     """`--data database=sqlite` gives a project made without a database its models, migrations
     and tests; `--data database=postgresql` then moves it to PostgreSQL. Each time the project
     passes its own checks (its tests on the database it now has)."""
-    project = new_project(tmp_path, template_repo, "--database", "none", "--team", "solo")
+    project = new_project(
+        tmp_path, template_repo, "--auth", "none", "--database", "none", "--team", "solo"
+    )
     package = project / "src" / "demo"
     assert not (package / "models.py").exists()
 
