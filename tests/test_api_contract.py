@@ -12,7 +12,9 @@ And the server's limits: lists in pages (`?limit=N&after=ID`, `{"items": [...], 
 writes over WRITE_RATE_LIMIT a 429 with `Retry-After`, the security headers and `Cache-Control:
 no-store` on every answer, `/ready` beside `/health`. With auth=apikey, the same contract for a
 client with a key, and for one without: open reads, and writes refused with a 401 that names the
-scheme in `WWW-Authenticate` (AUTH_CASES).
+scheme in `WWW-Authenticate` (AUTH_CASES). With auth=jwt (an API's default, so CASES run with
+an access token too): signing in, refresh rotation, reuse, signing out, the writes' 401s for a
+missing, expired or tampered bearer token, and the 429 of failed sign-ins, alike everywhere.
 
 To check a new rule in every starter, add a Case to CASES (or LEGACY_CASES for the hybrid's
 Flask app, RATE_LIMITED_CASES for a server that limits writes): cases run in order, on a fresh
@@ -21,12 +23,17 @@ app.
 Known difference, normalised here: Flask answers OPTIONS on every route by itself, so its
 `Allow` header names OPTIONS beside the methods of the contract."""
 
+import base64
+import hashlib
+import hmac
 import json
 import re
 import subprocess
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -428,6 +435,116 @@ AUTH_CASES = [
 AUTH_VARIANTS = ("fastapi", "flask-pydantic", "flask-none", "hybrid-root")
 
 
+# With auth=jwt, on a server whose account (tests/support/servers.py) holds the access token that
+# every request sends, but those that name Authorization themselves.
+FORM = "application/x-www-form-urlencoded"
+NO_TOKEN = {"Authorization": ""}
+BEARER = "Bearer"
+INVALID_TOKEN = 'Bearer error="invalid_token"'
+WRONG_LOGIN = "The email or the password is wrong."
+BAD_REFRESH = "The refresh token is not valid: sign in again."
+MISSING_TOKEN = "This request needs an access token, in the Authorization header: Bearer <token>."
+NOT_VALID_TOKEN = "The access token is not valid."
+EXPIRED_TOKEN = "The access token has expired: get a new one with the refresh token."
+LOGIN_RATE_LIMIT = "3/minute"
+TOO_MANY_SIGN_INS = (
+    f"Too many failed sign-ins: at most {LOGIN_RATE_LIMIT} per client and per account."
+)
+
+
+class Anything:
+    """Equal to any value: a token, which differs on every answer."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "<anything>"
+
+
+TOKENS = {
+    "access_token": Anything(),
+    "token_type": "bearer",
+    "expires_in": 900,
+    "refresh_token": Anything(),
+}
+
+
+def token_case(form: dict[str, str], status: int, **expected: Any) -> Case:
+    body = urlencode(form).encode()
+    if status == 401:
+        expected = {"www_authenticate": BEARER, **expected}
+    return Case("POST", "/api/auth/token", status, body, FORM, NO_TOKEN, **expected)
+
+
+def signed_in(email: str, password: str) -> dict[str, str]:
+    return {"grant_type": "password", "username": email, "password": password}
+
+
+def refreshing(refresh_token: str) -> dict[str, str]:
+    return {"grant_type": "refresh_token", "refresh_token": refresh_token}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def jwt_of(claims: dict[str, Any], key: str) -> str:
+    """An HS256 JWT, written by hand (RFC 7519): the tokens a server must refuse."""
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signed = ".".join(
+        part(json.dumps(value).encode()) for value in ({"alg": "HS256", "typ": "JWT"}, claims)
+    )
+    signature = hmac.new(key.encode(), signed.encode(), hashlib.sha256).digest()
+    return f"{signed}.{part(signature)}"
+
+
+def write_refused(token: dict[str, str], detail: str, challenge: str = INVALID_TOKEN) -> Case:
+    return Case(
+        "POST", "/api/items", 401, TEA, headers=token, detail=detail, www_authenticate=challenge
+    )
+
+
+def bearer_cases(email: str, password: str, legacy: str | None) -> list[Case]:
+    """The cases that need no token of an answer: writes refused, and sign-in refused."""
+    now = int(time.time())
+    key = ENVIRONMENT["SECRET_KEY"]
+    claims = {"sub": "1", "iat": now, "exp": now + 300, "type": "access"}
+    expired = jwt_of({**claims, "iat": now - 3600, "exp": now - 1800}, key)
+    cases = [
+        write_refused(NO_TOKEN, MISSING_TOKEN, BEARER),
+        write_refused({"Authorization": "Basic dXNlcjpwYXNz"}, MISSING_TOKEN, BEARER),
+        write_refused(bearer("not-a-token"), NOT_VALID_TOKEN),
+        write_refused(bearer(jwt_of(claims, "another key of more than 32 bytes")), NOT_VALID_TOKEN),
+        write_refused(bearer(jwt_of({**claims, "type": "refresh"}, key)), NOT_VALID_TOKEN),
+        write_refused(bearer(expired), EXPIRED_TOKEN),
+        Case("GET", "/api/items", 200, headers=NO_TOKEN, json=page_body([])),
+        token_case(signed_in(email, "not the password"), 401, detail=WRONG_LOGIN),
+        token_case(signed_in("nobody@example.com", password), 401, detail=WRONG_LOGIN),
+        token_case({}, 422, detail=INVALID, errors=[err("body", "grant_type", type_="missing")]),
+        token_case(refreshing("x" * 43), 401, detail=BAD_REFRESH),
+        Case("POST", "/api/auth/token", 415, TEA, headers=NO_TOKEN, detail=NOT_FORM),
+    ]
+    if legacy is not None:
+        cases.append(
+            Case(
+                "GET",
+                f"{legacy}/me",
+                401,
+                headers=NO_TOKEN,
+                detail=MISSING_TOKEN,
+                www_authenticate=BEARER,
+            )
+        )
+    return cases
+
+
+NOT_FORM = f"The request body must be form-encoded, sent with Content-Type: {FORM}."
+
+
 def send(base: str, case: Case, accept: str) -> tuple[int, dict[str, str], bytes]:
     data = case.body
     if data is not None and not isinstance(data, bytes):
@@ -631,6 +748,70 @@ def test_every_starter_asks_for_an_api_key_alike(
             for c in AUTH_CASES
         ]
         broken += run_cases(server.base, cases, accept)
+    assert "Traceback" not in server.output, server.output
+    assert broken == [], "\n".join(broken)
+
+
+# Each framework with problem documents; pages, from a FastAPI and a Flask app.
+TOKEN_VARIANTS = [
+    *((variant, "problem") for variant in AUTH_VARIANTS),
+    ("fastapi", "html"),
+    ("flask-none", "html"),
+]
+
+
+@pytest.mark.parametrize(("variant", "error_format"), TOKEN_VARIANTS)
+def test_every_starter_gives_and_checks_tokens_alike(
+    render: Render, variant: str, error_format: str
+) -> None:
+    answers = {**VARIANTS[variant], **COMMON, "auth": "jwt", "database": "sqlite"}
+    project = render(**answers, error_format=error_format)
+    accept = JSON if error_format == "problem" else BROWSER_ACCEPT
+    legacy = "" if variant == "hybrid-root" else None
+    broken: list[str] = []
+
+    def exchange(case: Case) -> Any:
+        """Sends the case, notes how its answer breaks the contract, and returns its JSON."""
+        status, headers, body = send(server.base, case, accept)
+        page = accept == BROWSER_ACCEPT and status >= 400
+        for problem in problems(case, status, headers, body, page):
+            broken.append(f"{case.name} | {problem}")
+        return json.loads(body) if status == 200 else None
+
+    environment = {**ENVIRONMENT, "LOGIN_RATE_LIMIT": LOGIN_RATE_LIMIT}
+    with running(project, ["-m", "demo_app"], **environment) as server:
+        assert server.account is not None
+        email, password = server.account
+        for case in bearer_cases(email, password, legacy):
+            exchange(case)
+        # Two failed sign-ins so far (the wrong password, the unknown email): one more is
+        # allowed, then the client is refused, even with the right password.
+        first = exchange(token_case(signed_in(email.upper(), password), 200, json=TOKENS)) or {}
+        access = first.get("access_token", "")
+        exchange(Case("POST", "/api/items", 201, TEA, headers=bearer(access), json={"id": 1}))
+        if legacy is not None:
+            exchange(
+                Case("GET", f"{legacy}/me", 200, headers=bearer(access), json={"email": email})
+            )
+        rotated = exchange(token_case(refreshing(first.get("refresh_token", "")), 200, json=TOKENS))
+        # The first refresh token, used again: refused, and its family with it.
+        exchange(token_case(refreshing(first.get("refresh_token", "")), 401, detail=BAD_REFRESH))
+        exchange(
+            token_case(
+                refreshing((rotated or {}).get("refresh_token", "")), 401, detail=BAD_REFRESH
+            )
+        )
+        # Signing out revokes the sign-in; signing out again is no error.
+        other = exchange(token_case(signed_in(email, password), 200, json=TOKENS)) or {}
+        logout = {"refresh_token": other.get("refresh_token", "")}
+        for _ in range(2):
+            exchange(
+                Case("POST", "/api/auth/logout", 204, urlencode(logout).encode(), FORM, NO_TOKEN)
+            )
+        exchange(token_case(refreshing(logout["refresh_token"]), 401, detail=BAD_REFRESH))
+        exchange(token_case(signed_in(email, "not the password"), 401, detail=WRONG_LOGIN))
+        limited = {"detail": TOO_MANY_SIGN_INS, "retry_after": True}
+        exchange(token_case(signed_in(email, password), 429, **limited))
     assert "Traceback" not in server.output, server.output
     assert broken == [], "\n".join(broken)
 

@@ -54,6 +54,11 @@ CONFLICTS: list[tuple[dict[str, Any], str]] = [
         "database=none does not fit auth=apikey: apikey keeps its API keys in the database, so "
         "choose database=sqlite or postgresql (or auth=none).",
     ),
+    (
+        {"auth": "jwt", "database": "none"},
+        "database=none does not fit auth=jwt: jwt keeps its user accounts in the database, so "
+        "choose database=sqlite or postgresql (or auth=none).",
+    ),
 ]
 
 

@@ -56,7 +56,13 @@ VARIANTS = [
     for framework, deploy in itertools.product(frameworks(), ("none", "docker", "kubernetes"))
 ] + [
     {"framework": "fastapi", "deploy": "kubernetes", "team_size": "small", "name": LONG_NAME},
-    {"framework": "flask", "deploy": "kubernetes", "team_size": "small", "database": "none"},
+    {
+        "framework": "flask",
+        "deploy": "kubernetes",
+        "team_size": "small",
+        "auth": "none",  # the default for an API (jwt) keeps users in a database
+        "database": "none",
+    },
     {"framework": "fastapi", "deploy": "docker", "team_size": "small", "database": "postgresql"},
 ]
 
@@ -67,12 +73,13 @@ def manifests(project: Path) -> list[str]:
 
 
 def variant_id(answers: dict[str, str]) -> str:
-    """framework-deploy-team, then the database when it is not the usual one for the deployment."""
+    """framework-deploy-team, then the database when it is not the usual one for the deployment
+    (an auth answer follows from the database: left out)."""
     usual = DATABASES[answers["deploy"]]
     return "-".join(
         "long-name" if value == LONG_NAME else value
         for key, value in answers.items()
-        if not (key == "database" and value == usual)
+        if not (key == "database" and value == usual) and key != "auth"
     )
 
 

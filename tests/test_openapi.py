@@ -1,9 +1,10 @@
 """The API description tells the truth, checked by the field's own tools: in every gate
 combination with docs, the description (/openapi.json) is valid OpenAPI to openapi-spec-validator,
 documents every error an operation answers in the format the app sends it (one Problem schema,
-named the same in FastAPI and Flask), and marks each request body as required; and a client
-that openapi-python-client generates from it creates, reads, lists and deletes an item and reads
-a 404 problem, against the live server of each framework. (schemathesis, with all its checks,
+named the same in FastAPI and Flask), and marks each request body as required; with auth=jwt,
+the same OAuth2 scheme and token routes in both; and a client that openapi-python-client
+generates from it signs in, then creates, reads, lists and deletes an item and reads a 404
+problem, against the live server of each framework. (schemathesis, with all its checks,
 runs in tests/test_api_fuzzing_and_load.py.)"""
 
 import json
@@ -33,6 +34,21 @@ ERRORS = {
     ("/api/items/{item_id}", "delete"): {"404", "422", "429"},
 }
 GENERATOR = "openapi-python-client>=0.29"
+# With auth=jwt: the token routes, and the errors each answers besides those of every request.
+TOKEN_ERRORS = {
+    ("/api/auth/token", "post"): {"400", "401", "403", "413", "415", "422", "429"},
+    ("/api/auth/logout", "post"): {"400", "413", "415", "422", "429"},
+}
+OAUTH2_SCHEME = {
+    "type": "oauth2",
+    "flows": {
+        "password": {
+            "scopes": {},
+            "tokenUrl": "/api/auth/token",
+            "refreshUrl": "/api/auth/token",
+        },
+    },
+}
 
 
 def with_docs() -> list[dict[str, Any]]:
@@ -59,9 +75,12 @@ def test_the_description_is_valid_and_documents_every_error(
         "html": {"text/html"},
         "negotiated": {PROBLEM, "text/html"},
     }[answers["error_format"]]
-    for (path, method), errors in ERRORS.items():
-        if answers.get("auth", "none") != "none" and method in ("post", "delete"):
-            errors = errors | {"401"}  # the writes need credentials
+    auth = answers.get("auth", "none")
+    operations = {**ERRORS, **(TOKEN_ERRORS if auth == "jwt" else {})}
+    for (path, method), errors in operations.items():
+        if auth != "none" and path.startswith("/api/items") and method in ("post", "delete"):
+            # The writes need credentials; an access token, of an active account.
+            errors = errors | ({"401", "403"} if auth == "jwt" else {"401"})
         operation = spec["paths"][path][method]
         codes = {code for code in operation["responses"] if code >= "400"}
         assert codes == errors, (path, method)
@@ -76,6 +95,18 @@ def test_the_description_is_valid_and_documents_every_error(
             assert set(operation["responses"]["429"]["headers"]) == {"Retry-After"}
         if "401" in codes:
             assert set(operation["responses"]["401"]["headers"]) == {"WWW-Authenticate"}
+    if auth == "jwt":
+        (scheme,) = spec["components"]["securitySchemes"].values()
+        assert {key: scheme[key] for key in OAUTH2_SCHEME} == OAUTH2_SCHEME
+        token = spec["paths"]["/api/auth/token"]["post"]
+        assert list(token["requestBody"]["content"]) == ["application/x-www-form-urlencoded"]
+        ok = token["responses"]["200"]["content"]["application/json"]["schema"]
+        assert set(schemas[ok["$ref"].rsplit("/", 1)[1]]["required"]) == {
+            "access_token",
+            "token_type",
+            "expires_in",
+            "refresh_token",
+        }
     # The page's parameters: how many items, and the id the page starts after.
     parameters = spec["paths"]["/api/items"]["get"]["parameters"]
     assert {(p["name"], p["in"]) for p in parameters} == {("limit", "query"), ("after", "query")}
@@ -102,10 +133,16 @@ CLIENT_SCRIPT = """
 import sys
 import typing
 
-from demo_app_client import Client
+from demo_app_client import AuthenticatedClient, Client
+from demo_app_client.api.auth import create_token
 from demo_app_client.api.items import create_item, delete_item, get_item, list_items
+from demo_app_client.models import PasswordGrant, PasswordGrantGrantType
 
-client = Client(base_url=sys.argv[1])
+base, email, password = sys.argv[1:4]
+form = PasswordGrant(grant_type=PasswordGrantGrantType.PASSWORD, username=email, password=password)
+tokens = create_token.sync(client=Client(base_url=base), body=form)
+assert tokens.token_type == "bearer", tokens
+client = AuthenticatedClient(base_url=base, token=tokens.access_token)
 body_model = typing.get_type_hints(create_item.sync_detailed)["body"]
 created = create_item.sync_detailed(client=client, body=body_model.from_dict(
     {"name": "Teapot", "price": 12.5}
@@ -142,9 +179,10 @@ def uv_run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
 def test_a_generated_client_uses_the_api(render: Render, framework: str, tmp_path: Path) -> None:
     project = render(
-        framework=framework, validation="pydantic", docs="both", error_format="problem"
+        framework=framework, validation="pydantic", docs="both", error_format="problem", auth="jwt"
     )
     with running(project, ["-m", "demo_app"], **SECRET) as server:
+        assert server.account is not None
         (tmp_path / "openapi.json").write_bytes(get(server.base + "/openapi.json")[2])
         generated = uv_run(
             "openapi-python-client",
@@ -160,7 +198,7 @@ def test_a_generated_client_uses_the_api(render: Render, framework: str, tmp_pat
         assert generated.returncode == 0, generated.stdout + generated.stderr
         assert "Warning" not in generated.stdout + generated.stderr, generated.stdout
         (tmp_path / "use_client.py").write_text(CLIENT_SCRIPT)
-        used = uv_run("python", "use_client.py", server.base, cwd=tmp_path)
+        used = uv_run("python", "use_client.py", server.base, *server.account, cwd=tmp_path)
     assert used.returncode == 0, used.stdout + used.stderr
     assert "client ok" in used.stdout
     assert "Traceback" not in server.output, server.output

@@ -442,11 +442,11 @@ def test_an_updated_project_passes_its_own_checks(tmp_path: Path, template_repo:
 
 
 @SLOW
-def test_a_database_then_api_keys_added_later_then_moved_to_postgresql(
+def test_a_database_then_sign_in_added_later_then_moved_to_postgresql(
     tmp_path: Path, tagged_template_repo: Path
 ) -> None:
     """`--data database=sqlite` gives a project made without a database its models, migrations
-    and tests; `--data auth=apikey` then adds API keys, their table in a new migration;
+    and tests; `--data auth=jwt` then adds accounts and tokens, their tables in new migrations;
     `--data database=postgresql` moves it to PostgreSQL. Each time the project passes its own
     checks (its tests on the database it now has, the migrations included)."""
     repo = tagged_template_repo
@@ -455,22 +455,22 @@ def test_a_database_then_api_keys_added_later_then_moved_to_postgresql(
     versions = package / "migrations" / "versions"
     assert not (package / "models.py").exists()
 
-    for data in ("database=sqlite", "auth=apikey", "database=postgresql"):
+    for data in ("database=sqlite", "auth=jwt", "database=postgresql"):
         result = stackwise_update(project, "--from", str(repo), "--data", data)
         assert result.exit_code == 0, result.output
         assert f"with {data}" in result.output
         key, value = data.split("=")
         assert answers(project)[key] == value
-        assert (versions / "0001_create_items.py").is_file()
         assert (project / "tests" / "test_migrations.py").is_file()
         assert answers(project)["database"] in (project / ".env.example").read_text()
-        assert (versions / "0002_create_api_keys.py").is_file() is (
-            answers(project)["auth"] == "apikey"
-        )
+        migrations = sorted(path.name for path in versions.glob("0*.py"))
+        tokens = ["0002_create_users.py", "0003_create_refresh_tokens.py"]
+        with_tokens = answers(project)["auth"] == "jwt"
+        assert migrations == ["0001_create_items.py", *(tokens if with_tokens else [])]
         commit_all(project, f"With {data}")
         check_project(project)
-    assert (package / "api_keys.py").is_file()
-    assert (project / "tests" / "test_api_keys.py").is_file()
+    assert (package / "tokens.py").is_file()
+    assert (project / "tests" / "test_tokens.py").is_file()
     assert (project / "tests" / "postgresql.py").is_file()
     assert "psycopg" in (project / "pyproject.toml").read_text()
 

@@ -253,7 +253,7 @@ AUTH_WITH_USERS = ("jwt", "session")
 AUTH_IN_DATABASE = ("apikey", *AUTH_WITH_USERS)
 # The styles the template implements, in copier.yml's order (a test checks): a style is offered,
 # and preselected, once its template side is done; until then its purpose gets `none`.
-AUTH_OFFERED = ("none", "apikey")
+AUTH_OFFERED = ("none", "apikey", "jwt")
 
 
 def auth_default(needs: Needs) -> tuple[str, str]:

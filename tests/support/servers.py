@@ -1,7 +1,9 @@
 """A server on 127.0.0.1 and a free port: a generated project's production command, or any
 program run with the project's Python; started, awaited until it answers, and stopped."""
 
+import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -11,9 +13,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 from tests.support import postgres
-from tests.support.http_client import CREDENTIALS, get
+from tests.support.http_client import CREDENTIALS, get, request
 from tests.support.projects import project_env, python
 
 # Every server listens on 127.0.0.1 with one worker unless told otherwise.
@@ -29,13 +32,19 @@ class Server:
     stopped."""
 
     def __init__(
-        self, process: subprocess.Popen[bytes], base: str, credentials: dict[str, str]
+        self,
+        process: subprocess.Popen[bytes],
+        base: str,
+        credentials: dict[str, str],
+        account: tuple[str, str] | None = None,
     ) -> None:
         self.process = process
         self.base = base
-        # The headers that authenticate a request (an API key), or none: the requests of
-        # tests/support/http_client.py send them.
+        # The headers that authenticate a request (an API key, or an access token), or none: the
+        # requests of tests/support/http_client.py send them.
         self.credentials = credentials
+        # With auth=jwt, the email and password of the account whose access token they hold.
+        self.account = account
         self.output = ""
 
 
@@ -64,9 +73,11 @@ def running(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # A server of a project with a database starts on a new database of its own, unless `env`
-    # names one; with API keys, it holds a key that the requests send.
+    # names one; with API keys, it holds a key that the requests send; with jwt, an account
+    # whose access token they send.
     database = {} if "DATABASE_URL" in env else migrated_database(project)
     credentials = api_key_headers(project, {**database, **env})
+    account = user_account(project, {**database, **env})
     # Output to a file, not a pipe: nobody reads a pipe while the server runs, and a full one
     # (64 KiB of access log) would block the server.
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
@@ -78,7 +89,7 @@ def running(
             stderr=subprocess.STDOUT if keep_stdout else log,
             start_new_session=True,
         )
-        server = Server(process, base, credentials)
+        server = Server(process, base, credentials, account)
         CREDENTIALS[base] = credentials
         try:
             deadline = time.monotonic() + startup
@@ -93,6 +104,8 @@ def running(
                     if time.monotonic() > deadline:
                         raise ServerError(f"the server did not answer on {base}") from None
                     time.sleep(0.2)
+            if account is not None:
+                server.credentials = CREDENTIALS[base] = bearer_headers(base, *account)
             yield server
         finally:
             CREDENTIALS.pop(base, None)
@@ -134,6 +147,44 @@ def api_key_headers(project: Path, env: dict[str, str]) -> dict[str, str]:
             timeout=120,
         )
     return {"X-API-Key": made.stdout.strip()}
+
+
+def user_account(project: Path, env: dict[str, str]) -> tuple[str, str] | None:
+    """For a project whose writes need an access token (auth=jwt), a new account in the database
+    of `env` (brought to the latest migration first), made by the project's manage command with
+    the password on its standard input: its email and password. None for the others."""
+    answers = postgres.answers(project)
+    if answers.get("auth") != "jwt":
+        return None
+    package = answers["package_name"]
+    email, password = f"tests-{uuid.uuid4().hex[:12]}@example.com", secrets.token_urlsafe(16)
+    database = {"DATABASE_URL": env["DATABASE_URL"]}
+    for command, stdin in ((["migrate"], ""), (["manage", "create-user", email], password)):
+        subprocess.run(
+            [python(project), "-m", f"{package}.{command[0]}", *command[1:]],
+            cwd=project,
+            env=project_env(project, **database),
+            input=stdin + "\n",
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+    return email, password
+
+
+def bearer_headers(base: str, email: str, password: str) -> dict[str, str]:
+    """An access token of the account, from the server's own token endpoint: as a header."""
+    form = urlencode({"grant_type": "password", "username": email, "password": password})
+    status, _, body = request(
+        "POST",
+        f"{base}/api/auth/token",
+        form.encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    if status != 200:
+        raise ServerError(f"signing in answered {status}: {body[:300]!r}")
+    return {"Authorization": f"Bearer {json.loads(body)['access_token']}"}
 
 
 def migrated_database(project: Path) -> dict[str, str]:
