@@ -32,6 +32,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Check every supported combination of answers, not the all-pairs subset.",
     )
+    parser.addoption(
+        "--benchmark",
+        action="store_true",
+        help="Also run benchmarks/run.py --quick end to end (about 3 minutes of one core).",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests marked `benchmark` run with --benchmark only: they check a tool of ours, not
+    the product, and take a tenth of CI's 30 minutes."""
+    if config.getoption("--benchmark"):
+        return
+    skip = pytest.mark.skip(reason="benchmarks/run.py --quick: run with --benchmark")
+    for item in items:
+        if item.get_closest_marker("benchmark"):
+            item.add_marker(skip)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -72,6 +72,7 @@ def positive(value: object) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.benchmark
 def test_the_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
     output = tmp_path / "results.json"
     result = subprocess.run(

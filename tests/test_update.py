@@ -432,10 +432,13 @@ def test_the_answers_file_name_is_copiers() -> None:
 
 
 @SLOW
-def test_an_updated_project_passes_its_own_checks(tmp_path: Path, template_repo: Path) -> None:
-    project = new_project(tmp_path, template_repo, "--docs", "both", "--team", "solo")
-    release_v2(template_repo)
-    result = stackwise_update(project, "--from", str(template_repo), "--data", "docs=none")
+def test_an_updated_project_passes_its_own_checks(
+    tmp_path: Path, tagged_template_repo: Path
+) -> None:
+    repo = tagged_template_repo
+    project = new_project(tmp_path, repo, "--docs", "both", "--team", "solo")
+    release_v2(repo)
+    result = stackwise_update(project, "--from", str(repo), "--data", "docs=none")
     assert result.exit_code == 0, result.output
     commit_all(project, "Update to v2, without docs pages")
     check_project(project)
