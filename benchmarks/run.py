@@ -30,7 +30,7 @@ in the same run, the two sides alternating (ABAB...), so that a busy machine slo
    the FastAPI starter with async endpoints (`--async`), one after the other, under 256
    connections on the endpoint that waits on the database (a page of 100 items), on SQLite and
    on PostgreSQL, then on an endpoint that waits on a downstream HTTP service of fixed latency
-   (benchmarks/downstream/: a local stub, and the route a user would add, with httpx):
+   (benchmarks/downstream/: a local stub, and the route a user would add):
    requests per second, p50, p99 and errors.
 """
 
@@ -120,7 +120,7 @@ INVALID = Endpoint("POST /api/items 422", "/api/items", INVALID_ITEM_LUA, 422)
 # answers with what a local stub answered after a fixed latency, a typical call to another service.
 DOWNSTREAM_CALL = Endpoint("GET /downstream", "/downstream")
 DOWNSTREAM_LATENCY_MS = 50
-DOWNSTREAM_CLIENTS = ("httpx", "aiohttp")  # what the routes call it with
+DOWNSTREAM_CLIENTS = ("urllib3", "aiohttp")  # what the routes call it with
 # The endpoints measured on each database: the two that reach the database on both; those that
 # do not (liveness, a validation error) once, on the default.
 ENDPOINTS = {"sqlite": (HEALTH, PAGE, CREATE, INVALID), "postgresql": (PAGE, CREATE)}
