@@ -8,6 +8,7 @@ stays far below the apps' under test (one short write per request).
 """
 
 import asyncio
+import contextlib
 import sys
 
 BODY = b'{"rate": 1.08}'
@@ -19,15 +20,15 @@ RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length
 
 async def main(latency: float) -> None:
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
+        # Until the client closes the connection (an incomplete read, or a reset).
+        with (
+            contextlib.closing(writer),
+            contextlib.suppress(asyncio.IncompleteReadError, ConnectionError),
+        ):
             while True:
                 await reader.readuntil(b"\r\n\r\n")  # a GET: no body
                 await asyncio.sleep(latency)
                 writer.write(RESPONSE)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass  # the client closed the connection
-        finally:
-            writer.close()
 
     server = await asyncio.start_server(answer, "127.0.0.1", 0, backlog=1024)
     print(server.sockets[0].getsockname()[1], flush=True)
