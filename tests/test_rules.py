@@ -387,13 +387,17 @@ def latest_full_run() -> str:
 def test_the_performance_criterion_quotes_the_latest_full_run() -> None:
     run = latest_full_run()
     assert rules.MEASURED_RUN.rsplit(" ", 1)[-1] in run.split("\n\n", 2)[1]  # its date
-    heavy = {
-        (framework, endpoints): float(rps)
-        for framework, endpoints, rps in re.findall(
-            r"^\| `postgresql: GET [^`]+` \| (\w+) \| (\w+) \| (\d+) \|", run, re.MULTILINE
-        )
-    }
-    assert heavy == rules.HEAVY_TRAFFIC_RPS
+
+    def heavy_traffic(scenario: str) -> dict[tuple[str, str], float]:
+        return {
+            (framework, endpoints): float(rps)
+            for framework, endpoints, rps in re.findall(
+                rf"^\| `{scenario}[^`]*` \| (\w+) \| (\w+) \| (\d+) \|", run, re.MULTILINE
+            )
+        }
+
+    assert heavy_traffic("postgresql: GET") == rules.HEAVY_TRAFFIC_RPS
+    assert heavy_traffic("downstream") == rules.DOWNSTREAM_RPS
     (ratio,) = re.findall(
         r"^\| sqlite \| `POST /api/items 422` \|(?: [\d.]+ \|){2} ([\d.]+)x", run, re.M
     )
