@@ -430,6 +430,12 @@ AUTH_CASES = [
     refused("POST", "/api/items", {API_KEY: "sk_" + "A" * 43}, BAD_KEY),  # well formed, unknown
     refused("DELETE", "/api/items/1", {API_KEY: REVOKED}, BAD_KEY),
     refused("DELETE", "/api/items/x", NO_KEY, MISSING_KEY),  # before the id is looked at
+    # Before the body is validated: a caller who may not write learns nothing of what it should
+    # hold. The body's type comes first (a 415 is the protocol's, the same for everyone).
+    replace(refused("POST", "/api/items", NO_KEY, MISSING_KEY), body=b"null"),
+    replace(refused("POST", "/api/items", NO_KEY, MISSING_KEY), body=b""),
+    replace(refused("POST", "/api/items", NO_KEY, MISSING_KEY), body={"price": "free"}),
+    Case("POST", "/api/items", 415, TEA, "text/plain", NO_KEY, detail=NOT_JSON),
     Case("GET", "/api/items/1", 200, json={"id": 1}),  # nothing was deleted
     Case("DELETE", "/api/items/1", 204, content_type=None),
 ]
@@ -523,6 +529,11 @@ def bearer_cases(email: str, password: str, legacy: str | None) -> list[Case]:
         write_refused(bearer(jwt_of(claims, "another key of more than 32 bytes")), NOT_VALID_TOKEN),
         write_refused(bearer(jwt_of({**claims, "type": "refresh"}, key)), NOT_VALID_TOKEN),
         write_refused(bearer(expired), EXPIRED_TOKEN),
+        # Before the body is validated (AUTH_CASES says why), after its type.
+        replace(write_refused(NO_TOKEN, MISSING_TOKEN, BEARER), body=b"null"),
+        replace(write_refused(NO_TOKEN, MISSING_TOKEN, BEARER), body=b""),
+        replace(write_refused(bearer("not-a-token"), NOT_VALID_TOKEN), body={"price": "free"}),
+        Case("POST", "/api/items", 415, TEA, "text/plain", NO_TOKEN, detail=NOT_JSON),
         Case("GET", "/api/items", 200, headers=NO_TOKEN, json=page_body([])),
         token_case(signed_in(email, "not the password"), 401, detail=WRONG_LOGIN),
         token_case(signed_in("nobody@example.com", password), 401, detail=WRONG_LOGIN),
