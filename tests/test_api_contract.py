@@ -14,7 +14,8 @@ no-store` on every answer, `/ready` beside `/health`. With auth=apikey, the same
 client with a key, and for one without: open reads, and writes refused with a 401 that names the
 scheme in `WWW-Authenticate` (AUTH_CASES). With auth=jwt (an API's default, so CASES run with
 an access token too): signing in, refresh rotation, reuse, signing out, the writes' 401s for a
-missing, expired or tampered bearer token, and the 429 of failed sign-ins, alike everywhere.
+missing, expired or tampered bearer token, and the 429 of failed sign-ins, alike everywhere; and
+the docs page's "Authorize" signs in and writes through Swagger UI, offline.
 
 To check a new rule in every starter, add a Case to CASES (or LEGACY_CASES for the hybrid's
 Flask app, RATE_LIMITED_CASES for a server that limits writes): cases run in order, on a fresh
@@ -42,6 +43,7 @@ from tests.support.http_client import BROWSER_ACCEPT, post_chunked
 from tests.support.http_client import request as http_request
 from tests.support.projects import project_env, python
 from tests.support.servers import running
+from tests.support.swagger_ui import check_signing_in_and_writing
 from tests.support.template import Render
 
 pytestmark = pytest.mark.slow
@@ -428,6 +430,12 @@ AUTH_CASES = [
     refused("POST", "/api/items", {API_KEY: "sk_" + "A" * 43}, BAD_KEY),  # well formed, unknown
     refused("DELETE", "/api/items/1", {API_KEY: REVOKED}, BAD_KEY),
     refused("DELETE", "/api/items/x", NO_KEY, MISSING_KEY),  # before the id is looked at
+    # Before the body is validated: a caller who may not write learns nothing of what it should
+    # hold. The body's type comes first (a 415 is the protocol's, the same for everyone).
+    replace(refused("POST", "/api/items", NO_KEY, MISSING_KEY), body=b"null"),
+    replace(refused("POST", "/api/items", NO_KEY, MISSING_KEY), body=b""),
+    replace(refused("POST", "/api/items", NO_KEY, MISSING_KEY), body={"price": "free"}),
+    Case("POST", "/api/items", 415, TEA, "text/plain", NO_KEY, detail=NOT_JSON),
     Case("GET", "/api/items/1", 200, json={"id": 1}),  # nothing was deleted
     Case("DELETE", "/api/items/1", 204, content_type=None),
 ]
@@ -521,6 +529,11 @@ def bearer_cases(email: str, password: str, legacy: str | None) -> list[Case]:
         write_refused(bearer(jwt_of(claims, "another key of more than 32 bytes")), NOT_VALID_TOKEN),
         write_refused(bearer(jwt_of({**claims, "type": "refresh"}, key)), NOT_VALID_TOKEN),
         write_refused(bearer(expired), EXPIRED_TOKEN),
+        # Before the body is validated (AUTH_CASES says why), after its type.
+        replace(write_refused(NO_TOKEN, MISSING_TOKEN, BEARER), body=b"null"),
+        replace(write_refused(NO_TOKEN, MISSING_TOKEN, BEARER), body=b""),
+        replace(write_refused(bearer("not-a-token"), NOT_VALID_TOKEN), body={"price": "free"}),
+        Case("POST", "/api/items", 415, TEA, "text/plain", NO_TOKEN, detail=NOT_JSON),
         Case("GET", "/api/items", 200, headers=NO_TOKEN, json=page_body([])),
         token_case(signed_in(email, "not the password"), 401, detail=WRONG_LOGIN),
         token_case(signed_in("nobody@example.com", password), 401, detail=WRONG_LOGIN),
@@ -789,6 +802,10 @@ def test_every_starter_gives_and_checks_tokens_alike(
         first = exchange(token_case(signed_in(email.upper(), password), 200, json=TOKENS)) or {}
         access = first.get("access_token", "")
         exchange(Case("POST", "/api/items", 201, TEA, headers=bearer(access), json={"id": 1}))
+        if VARIANTS[variant]["docs"] in ("swagger", "both") and error_format == "problem":
+            # The docs page signs in the same way (once per framework): its "Authorize", then
+            # "Try it out" on POST /api/items, in a browser cut off from other hosts.
+            check_signing_in_and_writing(server.base, email, password)
         if legacy is not None:
             exchange(
                 Case("GET", f"{legacy}/me", 200, headers=bearer(access), json={"email": email})

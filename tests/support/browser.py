@@ -3,11 +3,17 @@ host but 127.0.0.1: a page works offline only if everything it loads comes from 
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -53,11 +59,12 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-def visit(url: str, expected_texts: list[str], timeout_ms: float = 30_000) -> Visit:
-    """Open `url` and wait until the page shows every one of `expected_texts`."""
+@contextmanager
+def offline_page(result: Visit) -> Iterator["Page"]:
+    """A new page of the browser, cut off from every host but 127.0.0.1 (`result` notes what it
+    tried elsewhere, and its console errors); once the block ends, `result` holds the
+    Content-Security-Policy violations of the page it was left on."""
     from playwright.sync_api import Route, sync_playwright
-
-    result = Visit()
 
     def only_loopback(route: Route) -> None:
         address = route.request.url
@@ -88,17 +95,24 @@ def visit(url: str, expected_texts: list[str], timeout_ms: float = 30_000) -> Vi
                     result.console_errors.append(message.text) if message.type == "error" else None
                 ),
             )
-            page.goto(url, wait_until="load")
-            page.wait_for_function(
-                "texts => texts.every(text => document.body.innerText.includes(text))",
-                arg=expected_texts,
-                timeout=timeout_ms,
-            )
-            page.wait_for_load_state("networkidle")
-            result.text = page.inner_text("body")
+            yield page
             result.csp_violations = page.evaluate("window.__cspViolations")
         finally:
             context.close()
+
+
+def visit(url: str, expected_texts: list[str], timeout_ms: float = 30_000) -> Visit:
+    """Open `url` and wait until the page shows every one of `expected_texts`."""
+    result = Visit()
+    with offline_page(result) as page:
+        page.goto(url, wait_until="load")
+        page.wait_for_function(
+            "texts => texts.every(text => document.body.innerText.includes(text))",
+            arg=expected_texts,
+            timeout=timeout_ms,
+        )
+        page.wait_for_load_state("networkidle")
+        result.text = page.inner_text("body")
     return result
 
 
