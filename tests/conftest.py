@@ -35,8 +35,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--benchmark",
         action="store_true",
-        help="Also run benchmarks/run.py --quick end to end, and its auth section alone "
-        "(--only auth): about 6 minutes of one core.",
+        help="Also run benchmarks/run.py --quick end to end (about 4 minutes of one core), and "
+        "its generator section alone (--only generator).",
     )
 
 
