@@ -1,7 +1,8 @@
 """The generator's speed and the generated apps' overhead, each against its floor, side by side.
 
-    python benchmarks/run.py            # the full run (about 25 minutes)
-    python benchmarks/run.py --quick    # a short run (about 3 minutes), less precise
+    python benchmarks/run.py            # the full run (about 30 minutes)
+    python benchmarks/run.py --quick    # a short run (about 4 minutes), less precise
+    python benchmarks/run.py --only auth heavy   # some sections only (the full profile)
 
 Run it with the Python of an environment holding stackwise and its dev group (scripts/test makes
 .venv-test): the `stackwise` and `copier` commands beside it are measured, and it shares the tests'
@@ -26,7 +27,14 @@ in the same run, the two sides alternating (ABAB...), so that a busy machine slo
    latency on `GET /health`, `GET /api/items?limit=100` (a page of 100), a valid
    `POST /api/items` (201, a new row) and an invalid one (the 422 path); /proc gives the
    server's CPU time per request, a figure that a busy machine disturbs less than throughput.
-3. Heavy traffic: each starter at its production defaults (workers, threads, pool sizes), and
+3. Authenticated writes (issue 17): the same default projects with `--auth jwt` and with
+   `--auth apikey`, on SQLite, each against its bare app checking the same credential with the
+   same libraries (benchmarks/bare/bare_auth.py: PyJWT HS256 and the user looked up by id; the
+   SHA-256 of the X-API-Key header looked up in the api_keys table), on the starter's database.
+   The credentials are the project's own: an account made by its manage command and an access
+   token from its POST /api/auth/token, or a key made by its manage command; wrk sends them.
+   The row is the valid `POST /api/items` (201).
+4. Heavy traffic: each starter at its production defaults (workers, threads, pool sizes), and
    the FastAPI starter with async endpoints (`--async`), one after the other, under 256
    connections on the endpoint that waits on the database (a page of 100 items), on SQLite and
    on PostgreSQL, then on an endpoint that waits on a downstream HTTP service of fixed latency
@@ -42,6 +50,7 @@ import os
 import platform
 import re
 import resource
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -78,6 +87,7 @@ HELP_TARGET = 1.10  # stackwise --help at most 1.1x `python -c "import typer"`
 NEW_TARGET = 1.05  # stackwise new at most 1.05x plain copier copy
 PROMPT_TARGET = 1.20  # the first question at most 1.2x a bare questionary select
 APP_TARGET = 0.95  # every starter endpoint at least 0.95x its bare counterpart (requests/s)
+AUTH_TARGET = 0.90  # an authenticated write at least 0.9x a bare app making the same check
 
 SEED_ITEMS = 100
 # wrk: one thread (one core's worth of load on a 2-core machine) and 32 open connections.
@@ -87,16 +97,29 @@ WRK_CONNECTIONS = 32
 HEAVY_CONNECTIONS = 256
 
 # The default project of each framework whose starter serves the items API, with each database.
-PROJECTS = {
-    "fastapi": ["--purpose", "api", "--auth", "none"],
-    "flask": ["--framework", "flask", "--purpose", "microservice", "--auth", "none"],
+DEFAULTS = {
+    "fastapi": ["--purpose", "api"],
+    "flask": ["--framework", "flask", "--purpose", "microservice"],
 }
+PROJECTS = {framework: [*flags, "--auth", "none"] for framework, flags in DEFAULTS.items()}
 # Under heavy traffic also the FastAPI starter with async endpoints (`--async`: an async engine
 # and driver), which has no bare counterpart here: the shape the interview names for many
 # concurrent I/O calls.
 HEAVY_ONLY = {"fastapi-async": ["--purpose", "api", "--async", "--auth", "none"]}
-STARTERS = {**PROJECTS, **HEAVY_ONLY}
+HEAVY_STARTERS = {**PROJECTS, **HEAVY_ONLY}
+# The authenticated writes (issue 17): the same projects with each auth style whose writes need a
+# credential in a header, on SQLite, each against a bare app that makes the same check.
+AUTH_STYLES = ("jwt", "apikey")
+AUTH_PROJECTS = {
+    f"{framework}-{auth}": [*flags, "--auth", auth]
+    for framework, flags in DEFAULTS.items()
+    for auth in AUTH_STYLES
+}
+AUTH_DATABASE = "sqlite"
+STARTERS = {**HEAVY_STARTERS, **AUTH_PROJECTS}
 DATABASES = ("sqlite", "postgresql")
+# What can be run on its own (--only); all of them by default.
+SECTIONS = ("generator", "apps", "auth", "heavy")
 BARE_APPS = {"fastapi": BARE / "bare_fastapi.py", "flask": BARE / "bare_flask.py"}
 BARE_PROMPT = BARE / "bare_prompt.py"
 BARE_TYPER_PROMPT = BARE / "bare_typer_prompt.py"
@@ -124,6 +147,10 @@ DOWNSTREAM_CLIENTS = ("urllib3", "aiohttp")  # what the routes call it with
 # The endpoints measured on each database: the two that reach the database on both; those that
 # do not (liveness, a validation error) once, on the default.
 ENDPOINTS = {"sqlite": (HEALTH, PAGE, CREATE, INVALID), "postgresql": (PAGE, CREATE)}
+# With auth: the write, with the server's credential (an access token, or an API key).
+AUTH_ENDPOINTS = (CREATE,)
+# The header each auth style's credential goes in.
+CREDENTIAL_HEADERS = {"jwt": "Authorization", "apikey": "X-API-Key"}
 
 
 @dataclass(frozen=True)
@@ -314,16 +341,35 @@ def endpoints_of(starter: str) -> str:
     return "async" if "--async" in STARTERS[starter] else "sync"
 
 
-def generate(work: Path) -> dict[Key, tuple[Path, str]]:
-    """Each starter (STARTERS) with each database, installed as its Dockerfile installs it (no
-    dev tools, bytecode compiled), all at once; returns each one's folder and package name."""
+def auth_of(starter: str) -> str:
+    """The starter's auth style, as its flags ask for it."""
+    flags = STARTERS[starter]
+    return flags[flags.index("--auth") + 1]
+
+
+def projects_for(sections: list[str]) -> list[Key]:
+    """The projects the sections measure: each starter with each database for the apps and
+    heavy traffic, each auth style's starters on SQLite for the authenticated writes."""
+    keys = []
+    if "apps" in sections:
+        keys += [(starter, database) for starter in PROJECTS for database in DATABASES]
+    if "heavy" in sections:
+        keys += [(starter, database) for starter in HEAVY_STARTERS for database in DATABASES]
+    if "auth" in sections:
+        keys += [(starter, AUTH_DATABASE) for starter in AUTH_PROJECTS]
+    return list(dict.fromkeys(keys))
+
+
+def generate(work: Path, keys: list[Key]) -> dict[Key, tuple[Path, str]]:
+    """Each project of `keys` (a starter of STARTERS and a database), installed as its
+    Dockerfile installs it (no dev tools, bytecode compiled), all at once; returns each one's
+    folder and package name."""
     projects = {
         (starter, database): (
             work / f"bench-{starter}-{database}",
             f"bench_{starter.replace('-', '_')}_{database}",
         )
-        for starter in STARTERS
-        for database in DATABASES
+        for starter, database in keys
     }
     run_all(
         {
@@ -345,6 +391,7 @@ def generate(work: Path) -> dict[Key, tuple[Path, str]]:
     for (starter, database), (project, _) in projects.items():
         answers = (project / ".copier-answers.yml").read_text(encoding="utf-8")
         expected = [f"framework: {framework_of(starter)}", f"database: {database}"]
+        expected += [f"auth: {auth_of(starter)}"]
         expected += ["needs_async: true"] if endpoints_of(starter) == "async" else []
         if not all(f"{line}\n" in answers for line in expected):
             flags = " ".join([*STARTERS[starter], "--database", database])
@@ -393,10 +440,13 @@ def versions_in(project: Path, packages: list[str]) -> dict[str, str]:
     return dict(json.loads(result.stdout))
 
 
-def send(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    """A GET, or with a body a JSON POST: the status and the JSON answer."""
+def send(
+    url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    """A GET, or with a body a JSON POST (with the server's credentials, unless `headers` names
+    them): the status and the JSON answer."""
     method, data = ("GET", None) if body is None else ("POST", json.dumps(body).encode())
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **(headers or {})}
     status, _, answer = request(method, url, data, headers, timeout=10)
     return status, json.loads(answer or b"null")
 
@@ -408,11 +458,19 @@ class Server:
     variant: str  # "starter" or "bare"
     process: subprocess.Popen[bytes]
     base: str
+    auth: str = "none"  # the auth style of its writes
+    # The headers that authenticate its writes (tests/support/servers.py made them): wrk sends them.
+    credentials: dict[str, str] = field(default_factory=dict)
     samples: dict[str, list[dict[str, float]]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
-        return f"{self.framework} {self.variant} ({self.database})"
+        auth = f", auth {self.auth}" if self.auth != "none" else ""
+        return f"{self.framework} {self.variant} ({self.database}{auth})"
+
+    @property
+    def endpoints(self) -> tuple[Endpoint, ...]:
+        return ENDPOINTS[self.database] if self.auth == "none" else AUTH_ENDPOINTS
 
 
 def start_server(
@@ -422,13 +480,21 @@ def start_server(
     variant: str,
     project: Path,
     package: str,
+    *,
+    auth: str = "none",
+    token_server: str | None = None,
     **env: str,
 ) -> Server:
     """The starter's production command, or the bare app under the same server, on 127.0.0.1
     and a free port, with one worker, on a new database of its own (a SQLite file, or a migrated
-    PostgreSQL database), once it answers; stopped when `stack` closes. Its stdout, the access
-    log as in production, is dropped, for both alike."""
+    PostgreSQL database) unless `env` names one, once it answers; stopped when `stack` closes.
+    Its stdout, the access log as in production, is dropped, for both alike. With auth, it holds
+    a credential made by the project's manage command (an API key, or an account whose access
+    token comes from its own token endpoint, or from `token_server`'s for a bare app), and a
+    bare app checks the credential of its writes (BARE_AUTH)."""
     argv = ["-m", package] if variant == "starter" else [str(BARE_APPS[framework])]
+    if variant == "bare":
+        env = {"BARE_AUTH": auth, **env}
     try:
         # A Flask starter without a SECRET_KEY would make a random one and log a warning. Writes
         # unlimited: the seeding makes 100 from one client, and the 201 rows write thousands.
@@ -439,6 +505,7 @@ def start_server(
                 project,
                 argv,
                 keep_stdout=False,
+                token_server=token_server,
                 **{
                     "SECRET_KEY": "benchmark",
                     "WRITE_RATE_LIMIT": "",
@@ -449,11 +516,14 @@ def start_server(
         )
     except ServerError as error:
         raise SystemExit(f"error: the {framework} {variant} server ({database}): {error}") from None
-    return Server(framework, database, variant, server.process, server.base)
+    return Server(
+        framework, database, variant, server.process, server.base, auth, dict(server.credentials)
+    )
 
 
 def seed_and_check(server: Server) -> None:
-    """100 items through POST, and every endpoint answering as the benchmark expects."""
+    """100 items through POST, and every endpoint answering as the benchmark expects; with
+    auth, a write without the credential, or with one that is not valid, refused (401)."""
     for number in range(SEED_ITEMS):
         status, item = send(
             server.base + "/api/items", {"name": f"item {number}", "price": number + 0.5}
@@ -467,6 +537,17 @@ def seed_and_check(server: Server) -> None:
     status, _ = send(server.base + "/api/items", {"name": "", "price": -1})
     if status != 422:
         raise SystemExit(f"error: {server.label}: an invalid POST /api/items gave {status}")
+    if server.auth != "none":
+        header = CREDENTIAL_HEADERS[server.auth]
+        # No credential (an empty value sends none), and the valid token or key reversed.
+        scheme, space, credential = server.credentials[header].rpartition(" ")
+        for value in ("", scheme + space + credential[::-1]):
+            status, _ = send(server.base + "/api/items", {"name": "x", "price": 1}, {header: value})
+            if status != 401:
+                which = "a wrong" if value else "no"
+                raise SystemExit(
+                    f"error: {server.label}: POST /api/items with {which} {header} gave {status}"
+                )
 
 
 def check_same_gunicorn_options(starter: Server, bare: Server) -> None:
@@ -555,6 +636,56 @@ def check_same_database_options(project: Path, package: str, database: str) -> N
         )
 
 
+AUTH_CHECK = """
+import json, sys
+sys.path.insert(0, sys.argv[3])
+import bare_auth
+from importlib import import_module
+package, auth = sys.argv[1], sys.argv[2]
+models = import_module(package + ".models")
+if auth == "jwt":
+    import jwt
+    tokens = import_module(package + ".tokens")
+    token = tokens.Tokens("k" * 32).access_token(1)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    starter = {"algorithm": tokens.ALGORITHM, "type": claims["type"], "claims": sorted(claims),
+               "table": models.UserRecord.__tablename__}
+    bare = {"algorithm": bare_auth.ALGORITHM, "type": bare_auth.ACCESS,
+            "claims": sorted(bare_auth.REQUIRED_CLAIMS),
+            "table": bare_auth.UserRecord.__tablename__}
+else:
+    api_keys = import_module(package + ".api_keys")
+    key = api_keys.new_key()
+    starter = {"header": api_keys.HEADER, "hash": api_keys.key_hash(key),
+               "table": models.ApiKeyRecord.__tablename__}
+    bare = {"header": bare_auth.API_KEY_HEADER, "hash": bare_auth.key_hash(key),
+            "table": bare_auth.ApiKeyRecord.__tablename__}
+print(json.dumps({"starter": starter, "bare": bare}))
+"""
+
+
+def check_same_auth(project: Path, package: str, auth: str) -> None:
+    """The bare apps check a credential as the starter does: the starter's algorithm, claims and
+    users table (jwt), or header, hash and keys table (apikey), read in the project's
+    environment, must be benchmarks/bare/bare_auth.py's."""
+    result = subprocess.run(
+        [str(project / ".venv" / "bin" / "python"), "-c", AUTH_CHECK, package, auth, BARE],
+        cwd=project,
+        env=project_env(project, BARE_AUTH=auth),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise SystemExit(f"error: cannot read the {package} {auth} check:\n{result.stderr}")
+    found = json.loads(result.stdout)
+    if found["starter"] != found["bare"]:
+        raise SystemExit(
+            f"error: benchmarks/bare/bare_auth.py no longer checks {auth} as the starter does:\n"
+            f"  starter: {found['starter']}\n  bare:    {found['bare']}"
+        )
+
+
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -582,9 +713,16 @@ def percentile_ms(output: str, percent: int) -> float:
     return float(found.group(1)) * UNITS_MS[found.group(2)]
 
 
-def wrk_run(base: str, endpoint: Endpoint, seconds: int, connections: int) -> dict[str, Any]:
-    """One wrk run: requests per second, p50 and p99, the requests, and the errors (responses
-    other than the endpoint's status, and socket errors: connect, read, write, timeout)."""
+def wrk_run(
+    base: str,
+    endpoint: Endpoint,
+    seconds: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One wrk run (every request with `headers`): requests per second, p50 and p99, the
+    requests, and the errors (responses other than the endpoint's status, and socket errors:
+    connect, read, write, timeout)."""
     command = [
         wrk(),
         f"-t{WRK_THREADS}",
@@ -596,9 +734,12 @@ def wrk_run(base: str, endpoint: Endpoint, seconds: int, connections: int) -> di
     ]
     if endpoint.script:
         command += ["-s", str(endpoint.script)]
-    output = subprocess.run(
-        [*command, base + endpoint.path], check=True, capture_output=True, text=True
-    ).stdout
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    done = subprocess.run([*command, base + endpoint.path], capture_output=True, text=True)
+    output = done.stdout
+    if done.returncode:
+        raise SystemExit(f"error: wrk failed on {base}{endpoint.path}:\n{output}{done.stderr}")
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     total = re.search(r"(\d+) requests in", output)
     if not (rps and total):
@@ -624,7 +765,12 @@ def wrk_run(base: str, endpoint: Endpoint, seconds: int, connections: int) -> di
 def load(server: Server, endpoint: Endpoint, seconds: int) -> dict[str, float]:
     """A wrk run on the server, which must answer every request with the endpoint's status."""
     cpu_before = cpu_seconds(server)
-    run = wrk_run(server.base, endpoint, seconds, WRK_CONNECTIONS)
+    try:
+        run = wrk_run(server.base, endpoint, seconds, WRK_CONNECTIONS, server.credentials)
+    except SystemExit:
+        if server.process.poll() is not None:
+            progress(f"{server.label} exited with {server.process.returncode}")
+        raise
     cpu = cpu_seconds(server) - cpu_before
     if run["errors"]:
         raise SystemExit(
@@ -658,42 +804,98 @@ def measure_apps(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> lis
     with ExitStack() as stack:
         servers: list[Server] = []
         progress("apps: starting 8 servers (each starter and bare app, on each database)")
-        for (framework, database), (project, package) in projects.items():
-            if framework not in PROJECTS:
-                continue  # under heavy traffic only
-            check_same_database_options(project, package, database)
-            servers += [
-                start_server(stack, framework, database, variant, project, package)
-                for variant in ("starter", "bare")
-            ]
+        for framework in PROJECTS:
+            for database in DATABASES:
+                project, package = projects[framework, database]
+                check_same_database_options(project, package, database)
+                servers += [
+                    start_server(stack, framework, database, variant, project, package)
+                    for variant in ("starter", "bare")
+                ]
         for database in DATABASES:
             check_same_gunicorn_options(
                 *(s for s in servers if s.framework == "flask" and s.database == database)
             )
             check_same_uvicorn_options(*projects["fastapi", database])
-        progress("apps: servers up; 100 items into each, every endpoint checked")
-        for server in servers:
-            seed_and_check(server)
-        if profile.warmup:
-            progress(f"apps: warming up ({profile.warmup} s per server and endpoint)")
-            for server in servers:
-                for endpoint in ENDPOINTS[server.database]:
-                    load(server, endpoint, profile.warmup)
-        runs = sum(len(ENDPOINTS[server.database]) for server in servers)
-        # Round after round, every endpoint on every server in turn: starter, bare, starter...
-        for round_number in range(1, profile.rounds + 1):
-            progress(
-                f"apps: round {round_number} of {profile.rounds} "
-                f"({runs} wrk runs of {profile.seconds} s)"
-            )
-            for database in DATABASES:
-                for endpoint in ENDPOINTS[database]:
-                    for server in servers:
-                        if server.database == database:
-                            server.samples.setdefault(endpoint.name, []).append(
-                                load(server, endpoint, profile.seconds)
-                            )
+        measure_rounds(profile, servers, "apps")
         return servers
+
+
+def measure_auth(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> list[Server]:
+    """The authenticated writes: each starter with each auth style against its bare app, which
+    runs on the starter's database (the project's users or keys tables, filled by its manage
+    command) with the starter's SECRET_KEY, so that a token the starter signs is good there."""
+    with ExitStack() as stack:
+        servers: list[Server] = []
+        progress(f"auth: starting {2 * len(AUTH_PROJECTS)} servers (each starter and bare app)")
+        # A key of HS256's length (RFC 7518: at least the hash's 256 bits), and access tokens
+        # that outlive the section.
+        secret = {"SECRET_KEY": secrets.token_hex(32), "ACCESS_TOKEN_MINUTES": "120"}
+        for starter in AUTH_PROJECTS:
+            framework, auth = framework_of(starter), auth_of(starter)
+            project, package = projects[starter, AUTH_DATABASE]
+            check_same_database_options(project, package, AUTH_DATABASE)
+            check_same_auth(project, package, auth)
+            database = {"DATABASE_URL": f"sqlite:///data/auth-{secrets.token_hex(6)}.db"}
+            first = start_server(
+                stack,
+                framework,
+                AUTH_DATABASE,
+                "starter",
+                project,
+                package,
+                auth=auth,
+                **secret,
+                **database,
+            )
+            bare = start_server(
+                stack,
+                framework,
+                AUTH_DATABASE,
+                "bare",
+                project,
+                package,
+                auth=auth,
+                token_server=first.base,
+                **secret,
+                **database,
+            )
+            if framework == "flask":
+                check_same_gunicorn_options(first, bare)
+            else:
+                check_same_uvicorn_options(project, package)
+            servers += [first, bare]
+        measure_rounds(profile, servers, "auth")
+        return servers
+
+
+def measure_rounds(profile: Profile, servers: list[Server], section: str) -> None:
+    """Each server seeded and checked, warmed up, then measured round after round: every
+    endpoint on every server that has it in turn (starter, bare, starter...), a group (database
+    and auth style) after the other."""
+    progress(f"{section}: servers up; 100 items into each, every endpoint checked")
+    for server in servers:
+        seed_and_check(server)
+    if profile.warmup:
+        progress(f"{section}: warming up ({profile.warmup} s per server and endpoint)")
+        for server in servers:
+            for endpoint in server.endpoints:
+                load(server, endpoint, profile.warmup)
+    groups: dict[tuple[str, str], list[Server]] = {}
+    for server in servers:
+        groups.setdefault((server.database, server.auth), []).append(server)
+    runs = sum(len(server.endpoints) for server in servers)
+    for round_number in range(1, profile.rounds + 1):
+        progress(
+            f"{section}: round {round_number} of {profile.rounds} "
+            f"({runs} wrk runs of {profile.seconds} s)"
+        )
+        for group in groups.values():
+            for endpoint in group[0].endpoints:
+                for server in group:
+                    server.samples.setdefault(endpoint.name, []).append(
+                        load(server, endpoint, profile.seconds)
+                    )
 
 
 # Each starter as it runs in production (compose.yaml): ENVIRONMENT=production, one worker, its
@@ -709,7 +911,7 @@ def measure_heavy(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> li
         rows += heavy_scenario(profile, projects, database, PAGE, f"{database}: GET {PAGE.path}")
     with ExitStack() as stack:
         url = start_downstream(stack)
-        for starter in STARTERS:
+        for starter in HEAVY_STARTERS:
             add_downstream_route(starter, *projects[starter, "sqlite"])
         scenario = f"downstream {DOWNSTREAM_LATENCY_MS} ms: GET {DOWNSTREAM_CALL.path}"
         rows += heavy_scenario(
@@ -740,7 +942,7 @@ def heavy_scenario(
                 **PRODUCTION,
                 **env,
             )
-            for starter in STARTERS
+            for starter in HEAVY_STARTERS
         }
         for server in servers.values():
             seed_and_check(server)
@@ -828,53 +1030,74 @@ def median_of(server: Server, endpoint: Endpoint, key: str) -> float:
 
 
 def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    by = {(server.framework, server.database, server.variant): server for server in servers}
+    """Each starter against its bare app, endpoint by endpoint; and the FastAPI starter against
+    the Flask starter (the bare apps' ratio beside it), for each database and auth style."""
+    by = {
+        (server.framework, server.database, server.auth, server.variant): server
+        for server in servers
+    }
     apps, frameworks = [], []
-    for framework in PROJECTS:
-        for database in DATABASES:
-            starter, bare = by[framework, database, "starter"], by[framework, database, "bare"]
-            for endpoint in ENDPOINTS[database]:
-                starter_rps = median_of(starter, endpoint, "rps")
-                bare_rps = median_of(bare, endpoint, "rps")
-                apps.append(
-                    {
-                        "framework": framework,
-                        "database": database,
-                        "endpoint": endpoint.name,
-                        "starter_rps": starter_rps,
-                        "bare_rps": bare_rps,
-                        "ratio": starter_rps / bare_rps,
-                        "starter_p99_ms": median_of(starter, endpoint, "p99_ms"),
-                        "bare_p99_ms": median_of(bare, endpoint, "p99_ms"),
-                        # Server CPU time per request; bare over starter: the throughput ratio
-                        # that the CPU cost alone predicts, steadier on a busy machine.
-                        "starter_cpu_us": median_of(starter, endpoint, "cpu_us"),
-                        "bare_cpu_us": median_of(bare, endpoint, "cpu_us"),
-                        "cpu_ratio": median_of(bare, endpoint, "cpu_us")
-                        / median_of(starter, endpoint, "cpu_us"),
-                        "target": APP_TARGET,
-                        "met": starter_rps / bare_rps >= APP_TARGET,
-                        # Each round's starter run against the bare run right after it.
-                        "paired_ratio": statistics.median(
-                            a["rps"] / b["rps"]
-                            for a, b in zip(
-                                starter.samples[endpoint.name],
-                                bare.samples[endpoint.name],
-                                strict=True,
-                            )
-                        ),
-                        "starter_rps_runs": [s["rps"] for s in starter.samples[endpoint.name]],
-                        "bare_rps_runs": [s["rps"] for s in bare.samples[endpoint.name]],
-                    }
-                )
-    for database in DATABASES:
-        fastapi, flask = by["fastapi", database, "starter"], by["flask", database, "starter"]
-        for endpoint in ENDPOINTS[database]:
+    for framework, database, auth, variant in by:
+        if variant != "starter":
+            continue
+        starter, bare = (
+            by[framework, database, auth, "starter"],
+            by[framework, database, auth, "bare"],
+        )
+        target = APP_TARGET if auth == "none" else AUTH_TARGET
+        for endpoint in starter.endpoints:
+            starter_rps = median_of(starter, endpoint, "rps")
+            bare_rps = median_of(bare, endpoint, "rps")
+            apps.append(
+                {
+                    "framework": framework,
+                    "database": database,
+                    "auth": auth,
+                    "endpoint": endpoint.name,
+                    "starter_rps": starter_rps,
+                    "bare_rps": bare_rps,
+                    "ratio": starter_rps / bare_rps,
+                    "starter_p99_ms": median_of(starter, endpoint, "p99_ms"),
+                    "bare_p99_ms": median_of(bare, endpoint, "p99_ms"),
+                    # Server CPU time per request; bare over starter: the throughput ratio
+                    # that the CPU cost alone predicts, steadier on a busy machine.
+                    "starter_cpu_us": median_of(starter, endpoint, "cpu_us"),
+                    "bare_cpu_us": median_of(bare, endpoint, "cpu_us"),
+                    "cpu_ratio": median_of(bare, endpoint, "cpu_us")
+                    / median_of(starter, endpoint, "cpu_us"),
+                    "target": target,
+                    "met": starter_rps / bare_rps >= target,
+                    # Each round's starter run against the bare run right after it.
+                    "paired_ratio": statistics.median(
+                        a["rps"] / b["rps"]
+                        for a, b in zip(
+                            starter.samples[endpoint.name],
+                            bare.samples[endpoint.name],
+                            strict=True,
+                        )
+                    ),
+                    "starter_rps_runs": [s["rps"] for s in starter.samples[endpoint.name]],
+                    "bare_rps_runs": [s["rps"] for s in bare.samples[endpoint.name]],
+                }
+            )
+    for framework, database, auth, variant in by:
+        if framework != "fastapi" or variant != "starter":
+            continue
+        fastapi, flask = (
+            by["fastapi", database, auth, "starter"],
+            by["flask", database, auth, "starter"],
+        )
+        fastapi_bare, flask_bare = (
+            by["fastapi", database, auth, "bare"],
+            by["flask", database, auth, "bare"],
+        )
+        for endpoint in fastapi.endpoints:
             fastapi_rps = median_of(fastapi, endpoint, "rps")
             flask_rps = median_of(flask, endpoint, "rps")
             frameworks.append(
                 {
                     "database": database,
+                    "auth": auth,
                     "endpoint": endpoint.name,
                     "fastapi_rps": fastapi_rps,
                     "flask_rps": flask_rps,
@@ -883,8 +1106,8 @@ def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str
                     "flask_p99_ms": median_of(flask, endpoint, "p99_ms"),
                     "fastapi_cpu_us": median_of(fastapi, endpoint, "cpu_us"),
                     "flask_cpu_us": median_of(flask, endpoint, "cpu_us"),
-                    "bare_ratio": median_of(by["fastapi", database, "bare"], endpoint, "rps")
-                    / median_of(by["flask", database, "bare"], endpoint, "rps"),
+                    "bare_ratio": median_of(fastapi_bare, endpoint, "rps")
+                    / median_of(flask_bare, endpoint, "rps"),
                 }
             )
     return apps, frameworks
@@ -913,9 +1136,8 @@ def verdict(met: bool) -> str:
     return "met" if met else "**missed**"
 
 
-def table(results: dict[str, Any]) -> str:
-    gen, settings = results["generator"], results["settings"]
-    lines = [
+def generator_table(gen: dict[str, Any]) -> list[str]:
+    return [
         f"Generator, whole process: median of {gen['runs']} runs (ms)",
         "",
         "| command | ms | against | ratio | CPU ms | ratio by CPU | target |",
@@ -940,38 +1162,50 @@ def table(results: dict[str, Any]) -> str:
         f"| `stackwise new`, first question (pty) | {gen['first_prompt_ms']:.0f} "
         f"| bare select | {gen['prompt_ratio']:.2f}x | {gen['first_prompt_cpu_ms']:.0f} "
         f"| {gen['prompt_cpu_ratio']:.2f}x | <= {PROMPT_TARGET}x {verdict(gen['prompt_met'])} |",
+    ]
+
+
+def apps_table(rows: list[dict[str, Any]], title: str, auth: bool) -> list[str]:
+    """The starter-against-bare table: the database's column, or with auth the auth style's."""
+    second = "auth" if auth else "database"
+    lines = [
+        title,
         "",
-        f"Generated apps, one worker each: wrk {WRK_THREADS} thread, {WRK_CONNECTIONS} connections,"
-        f" median of {settings['rounds']} runs of {settings['seconds']} s",
-        "",
-        "| framework | database | endpoint | starter req/s | bare req/s | ratio | starter p99 ms "
+        f"| framework | {second} | endpoint | starter req/s | bare req/s | ratio | starter p99 ms "
         "| bare p99 ms | CPU us/req starter / bare | ratio by CPU | target |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for row in results["apps"]:
+    for row in rows:
         lines.append(
-            f"| {row['framework']} | {row['database']} | `{row['endpoint']}` "
+            f"| {row['framework']} | {row[second]} | `{row['endpoint']}` "
             f"| {row['starter_rps']:.0f} "
             f"| {row['bare_rps']:.0f} | {row['ratio']:.2f}x | {row['starter_p99_ms']:.1f} "
             f"| {row['bare_p99_ms']:.1f} | {row['starter_cpu_us']:.0f} / {row['bare_cpu_us']:.0f} "
-            f"| {row['cpu_ratio']:.2f}x | >= {APP_TARGET}x {verdict(row['met'])} |"
+            f"| {row['cpu_ratio']:.2f}x | >= {row['target']}x {verdict(row['met'])} |"
         )
-    lines += [
-        "",
+    return lines
+
+
+def frameworks_table(rows: list[dict[str, Any]], auth: bool) -> list[str]:
+    second = "auth" if auth else "database"
+    lines = [
         "FastAPI starter against Flask starter (bare FastAPI against bare Flask for reference)",
         "",
-        "| database | endpoint | FastAPI req/s | Flask req/s | ratio | FastAPI p99 ms "
+        f"| {second} | endpoint | FastAPI req/s | Flask req/s | ratio | FastAPI p99 ms "
         "| Flask p99 ms | bare ratio |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for row in results["fastapi_vs_flask"]:
+    for row in rows:
         lines.append(
-            f"| {row['database']} | `{row['endpoint']}` | {row['fastapi_rps']:.0f} "
+            f"| {row[second]} | `{row['endpoint']}` | {row['fastapi_rps']:.0f} "
             f"| {row['flask_rps']:.0f} | {row['ratio']:.2f}x | {row['fastapi_p99_ms']:.1f} "
             f"| {row['flask_p99_ms']:.1f} | {row['bare_ratio']:.2f}x |"
         )
-    lines += [
-        "",
+    return lines
+
+
+def heavy_table(rows: list[dict[str, Any]], settings: dict[str, Any]) -> list[str]:
+    lines = [
         f"Heavy traffic, each starter at its production defaults (one worker): wrk "
         f"{WRK_THREADS} thread, {HEAVY_CONNECTIONS} connections, median of "
         f"{settings['heavy_rounds']} runs of {settings['heavy_seconds']} s",
@@ -979,54 +1213,116 @@ def table(results: dict[str, Any]) -> str:
         "| scenario | framework | endpoints | req/s | p50 ms | p99 ms | errors / requests |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
-    for row in results["heavy_traffic"]:
+    for row in rows:
         lines.append(
             f"| `{row['scenario']}` | {row['framework']} | {row['endpoints']} | {row['rps']:.0f} "
             f"| {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} / {row['requests']} |"
         )
+    return lines
+
+
+def table(results: dict[str, Any]) -> str:
+    """The run's figures as markdown tables, those of the sections it ran."""
+    settings = results["settings"]
+    runs = f"median of {settings['rounds']} runs of {settings['seconds']} s"
+    tables = []
+    if "generator" in results:
+        tables.append(generator_table(results["generator"]))
+    apps = [row for row in results.get("apps", []) if row["auth"] == "none"]
+    if apps:
+        title = (
+            f"Generated apps, one worker each: wrk {WRK_THREADS} thread, {WRK_CONNECTIONS} "
+            f"connections, {runs}"
+        )
+        tables.append(apps_table(apps, title, auth=False))
+        frameworks = results["fastapi_vs_flask"]
+        tables.append(frameworks_table([r for r in frameworks if r["auth"] == "none"], False))
+    signed = [row for row in results.get("apps", []) if row["auth"] != "none"]
+    if signed:
+        title = (
+            f"Authenticated writes on {AUTH_DATABASE}, one worker each (the bare app makes the "
+            f"same check with the same libraries): wrk {WRK_THREADS} thread, {WRK_CONNECTIONS} "
+            f"connections, {runs}"
+        )
+        tables.append(apps_table(signed, title, auth=True))
+        frameworks = results["fastapi_vs_flask"]
+        tables.append(frameworks_table([r for r in frameworks if r["auth"] != "none"], True))
+    if "heavy_traffic" in results:
+        tables.append(heavy_table(results["heavy_traffic"], settings))
     machine = results["machine"]
-    lines += [
-        "",
-        f"{machine['cpu_count']} CPUs, load average {machine['load_before']:.1f} before and "
-        f"{machine['load_after']:.1f} after; "
-        + ", ".join(f"{name} {version}" for name, version in results["versions"].items()),
-    ]
-    return "\n".join(lines)
+    tables.append(
+        [
+            f"{machine['cpu_count']} CPUs, load average {machine['load_before']:.1f} before and "
+            f"{machine['load_after']:.1f} after; "
+            + ", ".join(f"{name} {version}" for name, version in results["versions"].items())
+        ]
+    )
+    return "\n\n".join("\n".join(lines) for lines in tables)
+
+
+def packages_of(starter: str, database: str) -> list[str]:
+    """The libraries of a project whose versions the results name."""
+    packages = {
+        "fastapi": ["fastapi", "starlette", "uvicorn", "pydantic", "sqlalchemy"],
+        "flask": ["flask", "werkzeug", "apiflask", "gunicorn", "flask-sqlalchemy-lite"],
+    }[framework_of(starter)]
+    if endpoints_of(starter) == "async" and database == "sqlite":
+        packages = [*packages, "aiosqlite"]
+    if database == "postgresql":
+        packages = [*packages, "psycopg"]
+    if auth_of(starter) == "jwt":
+        packages = [*packages, "pyjwt"]
+    return packages
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run, less precise")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=SECTIONS,
+        metavar="SECTION",
+        help=f"run only these sections ({', '.join(SECTIONS)}); all of them by default",
+    )
     args = parser.parse_args()
     profile = QUICK if args.quick else FULL
-    wrk(), uv(), postgres.binaries()  # fail early when one is missing
+    sections = [section for section in SECTIONS if section in (args.only or SECTIONS)]
+    # The apps and heavy traffic run on PostgreSQL too: a throw-away server.
+    needs_postgres = "apps" in sections or "heavy" in sections
+    wrk(), uv()  # fail early when one is missing
+    if needs_postgres:
+        postgres.binaries()
     load_before = os.getloadavg()[0]
     versions = tool_versions()
-    generator = measure_generator(profile)
+    results: dict[str, Any] = {"sections": sections}
+    if "generator" in sections:
+        results["generator"] = measure_generator(profile)
+    keys = projects_for(sections)
+    servers: list[Server] = []
     with tempfile.TemporaryDirectory(prefix="stackwise-bench-") as tmp, ExitStack() as stack:
-        progress("apps: generating the six projects, uv sync; a PostgreSQL server")
-        projects = generate(Path(tmp))
-        versions["postgresql"] = start_postgres(stack)
-        for (starter, database), (project, _) in projects.items():
-            packages = {
-                "fastapi": ["fastapi", "starlette", "uvicorn", "pydantic", "sqlalchemy"],
-                "fastapi-async": ["aiosqlite"] if database == "sqlite" else [],
-                "flask": ["flask", "werkzeug", "apiflask", "gunicorn", "flask-sqlalchemy-lite"],
-            }[starter] + (["psycopg"] if database == "postgresql" else [])
-            versions.update(versions_in(project, packages))
-        servers = measure_apps(profile, projects)
-        heavy = measure_heavy(profile, projects)
-    apps, frameworks = app_rows(servers)
-    results = {
-        "generator": generator,
-        "apps": apps,
-        "fastapi_vs_flask": frameworks,
-        "heavy_traffic": heavy,
-        "targets_met": generator["help_met"]
-        and generator["new_met"]
-        and generator["prompt_met"]
-        and all(row["met"] for row in apps),
+        if keys:
+            progress(f"apps: generating {len(keys)} projects, uv sync")
+            projects = generate(Path(tmp), keys)
+            if needs_postgres:
+                versions["postgresql"] = start_postgres(stack)
+            for (starter, database), (project, _) in projects.items():
+                versions.update(versions_in(project, packages_of(starter, database)))
+        if "apps" in sections:
+            servers += measure_apps(profile, projects)
+        if "auth" in sections:
+            servers += measure_auth(profile, projects)
+        if "heavy" in sections:
+            results["heavy_traffic"] = measure_heavy(profile, projects)
+    if servers:
+        results["apps"], results["fastapi_vs_flask"] = app_rows(servers)
+    generator = results.get("generator")
+    results["targets_met"] = all(row["met"] for row in results.get("apps", [])) and (
+        generator is None
+        or (generator["help_met"] and generator["new_met"] and generator["prompt_met"])
+    )
+    results |= {
         "settings": {
             "quick": args.quick,
             "runs": profile.runs,
@@ -1040,6 +1336,7 @@ def main() -> None:
             "heavy_seconds": profile.heavy_seconds,
             "heavy_connections": HEAVY_CONNECTIONS,
             "databases": list(DATABASES),
+            "auth_styles": list(AUTH_STYLES),
             "web_concurrency": 1,
         },
         "machine": {

@@ -35,13 +35,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--benchmark",
         action="store_true",
-        help="Also run benchmarks/run.py --quick end to end (about 3 minutes of one core).",
+        help="Also run benchmarks/run.py --quick end to end (about 4 minutes of one core), and "
+        "its generator section alone (--only generator).",
     )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The tests marked `benchmark` run with --benchmark only: they check a tool of ours, not
-    the product, and take a tenth of CI's 30 minutes."""
+    the product, and take a sixth of CI's 30 minutes."""
     if config.getoption("--benchmark"):
         return
     skip = pytest.mark.skip(reason="benchmarks/run.py --quick: run with --benchmark")

@@ -5,6 +5,10 @@ middleware, no error handlers, no settings, no dependency injection, no pages).
 
     DATABASE_URL=sqlite:///data/bare.db PORT=8001 .venv/bin/python benchmarks/bare/bare_fastapi.py
 
+With BARE_AUTH=jwt or apikey, `POST /api/items` needs a credential, read as FastAPI's security
+tutorial reads it (OAuth2PasswordBearer, APIKeyHeader: the one dependency) and checked in the
+endpoint by bare_auth.py, as the starter checks it (bare_auth.py says what it does and leaves out).
+
 Its endpoints are `def`, as the starter's are (a FastAPI project with sync database access):
 FastAPI runs them on its thread pool; `/health` is `async def`, as the starter's is (it waits for
 no thread).
@@ -19,10 +23,12 @@ with the same head size limit (the starter's adds its read deadlines to it: `ser
 import copy
 import gc
 import os
-from typing import Any
+from typing import Annotated, Any
 
+import bare_auth
 from bare_database import ItemRecord, make_engine
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, HTTPException
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,13 +59,36 @@ def list_items(limit: int = 20) -> list[Item]:
         return [Item(id=r.id, name=r.name, price=r.price) for r in session.scalars(query)]
 
 
-@app.post("/api/items", status_code=201)
 def create_item(new: ItemIn) -> Item:
     with Session(engine) as session, session.begin():
         record = ItemRecord(name=new.name, price=new.price)
         session.add(record)
         session.flush()
         return Item(id=record.id, name=record.name, price=record.price)
+
+
+bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+key_header = APIKeyHeader(name=bare_auth.API_KEY_HEADER, auto_error=False)
+
+
+def refused() -> HTTPException:
+    return HTTPException(401, headers={"WWW-Authenticate": bare_auth.CHALLENGES[bare_auth.AUTH]})
+
+
+def create_item_signed_in(new: ItemIn, token: Annotated[str | None, Depends(bearer)]) -> Item:
+    if not bare_auth.signed_in(engine, token):
+        raise refused()
+    return create_item(new)
+
+
+def create_item_with_key(new: ItemIn, key: Annotated[str | None, Depends(key_header)]) -> Item:
+    if not bare_auth.valid_key(engine, key):
+        raise refused()
+    return create_item(new)
+
+
+CREATE = {"none": create_item, "jwt": create_item_signed_in, "apikey": create_item_with_key}
+app.post("/api/items", status_code=201)(CREATE[bare_auth.AUTH])
 
 
 # As the starter's production server does (server.py's production_app) once the app is made: its

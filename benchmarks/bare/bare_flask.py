@@ -5,6 +5,9 @@ Flask-SQLAlchemy-Lite, no error handlers, no hooks, no pages).
 
     DATABASE_URL=sqlite:///data/bare.db PORT=8001 .venv/bin/python benchmarks/bare/bare_flask.py
 
+With BARE_AUTH=jwt or apikey, `POST /api/items` needs a credential, checked by a decorator (as
+Flask's tutorial guards its views: `login_required`) with bare_auth.py, as the starter checks it.
+
 `python bare_flask.py` execs gunicorn with the options of the starter's production command
 (`python -m <package>`, `__main__.py`): one threaded worker (gthread, 10 threads) per
 WEB_CONCURRENCY, log level info, the
@@ -12,11 +15,15 @@ access log on stdout, the same graceful-shutdown timeout, forwarded headers trus
 proxy, no control socket. benchmarks/run.py checks that they still agree.
 """
 
+import functools
 import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import bare_auth
 from bare_database import ItemRecord, make_engine
 from flask import Flask, request
 from sqlalchemy import select
@@ -39,7 +46,35 @@ def list_items() -> list[dict[str, object]]:
         return [{"id": r.id, "name": r.name, "price": r.price} for r in session.scalars(query)]
 
 
+def authenticated(view: Callable[[], Any]) -> Callable[[], Any]:
+    """The view, once the request's credential (BARE_AUTH's kind) is valid, else a 401; the
+    view itself without BARE_AUTH."""
+    if bare_auth.AUTH == "none":
+        return view
+    if bare_auth.AUTH == "jwt":
+
+        def allowed() -> bool:
+            token = bare_auth.bearer_token(request.headers.get("Authorization"))
+            return bare_auth.signed_in(engine, token)
+
+    else:
+
+        def allowed() -> bool:
+            return bare_auth.valid_key(engine, request.headers.get(bare_auth.API_KEY_HEADER))
+
+    challenge = {"WWW-Authenticate": bare_auth.CHALLENGES[bare_auth.AUTH]}
+
+    @functools.wraps(view)
+    def checked() -> Any:
+        if not allowed():
+            return {"detail": "Not authenticated"}, 401, challenge
+        return view()
+
+    return checked
+
+
 @app.post("/api/items")
+@authenticated
 def create_item() -> tuple[dict[str, object], int]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):

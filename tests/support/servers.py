@@ -61,12 +61,15 @@ def running(
     startup: float = 60,
     *,
     keep_stdout: bool = True,
+    token_server: str | None = None,
     **env: str,
 ) -> Iterator[Server]:
     """`argv` (run with the project's Python) serving on 127.0.0.1 and a free port with one
     worker, `env` added to the environment; yielded once it answers /health, stopped on exit,
     after which `Server.output` holds its output. With `keep_stdout=False` its stdout (the access
-    log, under load) is dropped and only its stderr kept.
+    log, under load) is dropped and only its stderr kept. With jwt, the account's access token
+    comes from this server's token endpoint, or from `token_server`'s (the base URL of a server
+    on the same database with the same SECRET_KEY: for a program that has no token endpoint).
 
     The server leads a session of its own: every process it starts (gunicorn's workers) is in
     it, to be counted (benchmarks/run.py reads their CPU time) and killed with it."""
@@ -105,7 +108,8 @@ def running(
                         raise ServerError(f"the server did not answer on {base}") from None
                     time.sleep(0.2)
             if account is not None:
-                server.credentials = CREDENTIALS[base] = bearer_headers(base, *account)
+                signer = token_server or base
+                server.credentials = CREDENTIALS[base] = bearer_headers(signer, *account)
             yield server
         finally:
             CREDENTIALS.pop(base, None)
