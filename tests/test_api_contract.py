@@ -16,6 +16,10 @@ scheme in `WWW-Authenticate` (AUTH_CASES). With auth=jwt (an API's default, so C
 an access token too): signing in, refresh rotation, reuse, signing out, the writes' 401s for a
 missing, expired or tampered bearer token, and the 429 of failed sign-ins, alike everywhere; and
 the docs page's "Authorize" signs in and writes through Swagger UI, offline.
+With auth=session (pages on): the whole table with a signed-in session's cookie and CSRF token,
+the writes' 401 (the cookie challenge) and 403 (no or a wrong CSRF token), signing in on the
+/login page (its cookie's attributes, one answer for a wrong password and an unknown email, the
+login form's own CSRF token, the 429), and signing out, which kills the cookie.
 
 To check a new rule in every starter, add a Case to CASES (or LEGACY_CASES for the hybrid's
 Flask app, RATE_LIMITED_CASES for a server that limits writes): cases run in order, on a fresh
@@ -42,7 +46,7 @@ from tests.support.apps import FAILING_APP, serve_script
 from tests.support.http_client import BROWSER_ACCEPT, post_chunked
 from tests.support.http_client import request as http_request
 from tests.support.projects import project_env, python
-from tests.support.servers import running
+from tests.support.servers import running, send_plain, set_cookies, sign_in_page
 from tests.support.swagger_ui import check_signing_in_and_writing
 from tests.support.template import Render
 
@@ -829,6 +833,143 @@ def test_every_starter_gives_and_checks_tokens_alike(
         exchange(token_case(signed_in(email, "not the password"), 401, detail=WRONG_LOGIN))
         limited = {"detail": TOO_MANY_SIGN_INS, "retry_after": True}
         exchange(token_case(signed_in(email, password), 429, **limited))
+    assert "Traceback" not in server.output, server.output
+    assert broken == [], "\n".join(broken)
+
+
+# With auth=session, on a server whose account (tests/support/servers.py) holds a session whose
+# cookie and CSRF token every request sends, but those that name them themselves.
+CSRF = "X-CSRF-Token"
+NO_SESSION = {"Cookie": "", CSRF: ""}
+DEAD_SESSION = {"Cookie": "session=" + "x" * 43}
+COOKIE_CHALLENGE = 'Cookie form-action="/login", cookie-name="session"'
+MISSING_SESSION = "This request needs a signed-in session: sign in at /login."
+CSRF_WRONG = "CSRF token missing or wrong"
+SESSION_DAYS = 14
+
+
+def session_refused(method: str, path: str, headers: dict[str, str], status: int) -> Case:
+    body = TEA if method == "POST" else None
+    content_type = JSON if method == "POST" else None
+    if status == 401:
+        return Case(
+            method,
+            path,
+            401,
+            body,
+            content_type,
+            headers,
+            detail=MISSING_SESSION,
+            www_authenticate=COOKIE_CHALLENGE,
+        )
+    return Case(method, path, 403, body, content_type, headers, detail=CSRF_WRONG)
+
+
+def session_cases(email: str, legacy: str | None) -> list[Case]:
+    """After the whole table: writes without a session, or without its CSRF token, refused;
+    reads open; the login form without its own token refused."""
+    cases = [
+        session_refused("POST", "/api/items", NO_SESSION, 401),
+        session_refused("POST", "/api/items", DEAD_SESSION, 401),
+        session_refused("DELETE", "/api/items/1", NO_SESSION, 401),
+        session_refused("POST", "/api/items", {CSRF: ""}, 403),
+        session_refused("POST", "/api/items", {CSRF: "not the token"}, 403),
+        session_refused("DELETE", "/api/items/1", {CSRF: ""}, 403),
+        # Before the body is validated, after its type (as AUTH_CASES).
+        replace(session_refused("POST", "/api/items", NO_SESSION, 401), body=b"null"),
+        replace(session_refused("POST", "/api/items", NO_SESSION, 401), body={"price": "free"}),
+        replace(session_refused("POST", "/api/items", {CSRF: ""}, 403), body=b""),
+        Case("GET", "/api/items/2", 200, headers=NO_SESSION, json={"id": 2}),  # reads stay open
+        Case(
+            "POST",
+            "/login",
+            403,
+            urlencode({"email": email, "password": "x"}).encode(),
+            FORM,
+            NO_SESSION,
+            detail=CSRF_WRONG,
+        ),
+    ]
+    if legacy is not None:
+        cases += [
+            Case("GET", f"{legacy}/me", 200, json={"email": email}),
+            Case(
+                "GET",
+                f"{legacy}/me",
+                401,
+                headers=NO_SESSION,
+                detail=MISSING_SESSION,
+                www_authenticate=COOKIE_CHALLENGE,
+            ),
+        ]
+    return cases
+
+
+def sign_in_problems(base: str, email: str, password: str, wanted: int) -> list[str]:
+    """How signing in on the /login page breaks the contract: 303 home with the session cookie
+    (httpOnly, SameSite=Lax, Path=/, the session's life), or the form again (401 with the cookie
+    challenge, 429 with Retry-After) without one."""
+    status, headers, body = sign_in_page(base, email, password)
+    cookies = set_cookies(headers)
+    found = []
+    if status != wanted:
+        return [f"signing in answered {status}, not {wanted}: {body[:300]!r}"]
+    if wanted == 303:
+        cookie = cookies.get("session", "").lower()
+        attributes = ["httponly", "samesite=lax", "path=/", f"max-age={SESSION_DAYS * 86400}"]
+        found += [f"Set-Cookie {cookie!r} lacks {a}" for a in attributes if a not in cookie]
+        if headers.get("Location") != "/":
+            found.append(f"Location: {headers.get('Location')}")
+        return found
+    if "session" in cookies:
+        found.append(f"a session cookie on a {status}")
+    if 'action="/login"' not in body:
+        found.append("not the login form again")
+    if wanted == 401 and headers.get("WWW-Authenticate") != COOKIE_CHALLENGE:
+        found.append(f"WWW-Authenticate: {headers.get('WWW-Authenticate')}")
+    if wanted == 429 and not 1 <= int(headers.get("Retry-After") or "0") <= 60:
+        found.append(f"Retry-After: {headers.get('Retry-After')}")
+    return found
+
+
+# FastAPI and Flask with each error format between them; the hybrid, whose Flask app reads the
+# FastAPI app's sessions.
+SESSION_VARIANTS = [("fastapi", "problem"), ("flask-none", "html"), ("hybrid-root", "negotiated")]
+
+
+@pytest.mark.parametrize(("variant", "error_format"), SESSION_VARIANTS)
+def test_every_starter_keeps_a_session_alike(
+    render: Render, variant: str, error_format: str
+) -> None:
+    answers = {**VARIANTS[variant], **COMMON, "pages": True, "auth": "session"}
+    project = render(**answers, database="sqlite", error_format=error_format)
+    accept = BROWSER_ACCEPT if error_format == "html" else JSON
+    legacy = "" if variant == "hybrid-root" else None
+    environment = {**ENVIRONMENT, "LOGIN_RATE_LIMIT": LOGIN_RATE_LIMIT}
+    with running(project, ["-m", "demo_app"], **environment) as server:
+        assert server.account is not None
+        email, password = server.account
+        # The whole contract, with a session's cookie and CSRF token on every request.
+        broken = run_cases(server.base, CASES, accept)
+        broken += run_cases(server.base, session_cases(email, legacy), accept)
+        broken += sign_in_problems(server.base, email, "not the password", 401)
+        broken += sign_in_problems(server.base, "nobody@example.com", password, 401)
+        broken += sign_in_problems(server.base, email.upper(), password, 303)
+        # Signing out (with the session's CSRF token) ends the session: its cookie is dead.
+        _, signed_in, _ = sign_in_page(server.base, email, password)
+        cookie = set_cookies(signed_in)["session"].split(";", 1)[0]
+        _, _, home = send_plain(server.base, "GET", "/", headers={"Cookie": cookie})
+        token = re.findall(r'name="csrf_token" value="([^"]+)"', home)[0]
+        form = urlencode({"csrf_token": token}).encode()
+        logout = {"Cookie": cookie, "Content-Type": FORM}
+        status, _, _ = send_plain(server.base, "POST", "/logout", form, logout)
+        if status != 303:
+            broken.append(f"signing out answered {status}")
+        dead = session_refused("POST", "/api/items", {"Cookie": cookie, CSRF: token}, 401)
+        broken += run_cases(server.base, [dead], accept)
+        # A third failed sign-in is allowed, then even the right password is refused.
+        broken += sign_in_problems(server.base, email, "not the password", 401)
+        broken += sign_in_problems(server.base, email, password, 429)
     assert "Traceback" not in server.output, server.output
     assert broken == [], "\n".join(broken)
 

@@ -54,6 +54,25 @@ def schema_location(
     return [str(schema), "--url", base]
 
 
+def credentials(
+    server_credentials: dict[str, str], combination: dict[str, Any], folder: Path
+) -> list[str]:
+    """The options that send the server's credentials. A session's cookie and CSRF token go
+    through schemathesis' OpenAPI-aware auth (a schemathesis.toml naming the description's
+    `session` and `csrf` schemes): sent as plain headers, a request schemathesis makes without the
+    cookie, to see it refused, would carry it all the same. An API key or a bearer token, whose
+    header is the scheme's, and anything without the description's schemes, as headers."""
+    headers = dict(server_credentials)
+    if "X-CSRF-Token" in headers and combination["docs"] != "none":
+        session_id = headers.pop("Cookie").removeprefix("session=")
+        csrf_token = headers.pop("X-CSRF-Token")
+        (folder / "schemathesis.toml").write_text(
+            f'[auth.openapi.session]\napi_key = "{session_id}"\n\n'
+            f'[auth.openapi.csrf]\napi_key = "{csrf_token}"\n'
+        )
+    return [f"--header={name}: {value}" for name, value in headers.items()]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "api_combination" in metafunc.fixturenames:
         chosen = with_schema(metafunc.config.getoption("--all-combinations"))
@@ -78,9 +97,9 @@ def test_schemathesis_finds_nothing(
                 "--seed",
                 "1",
                 "--no-color",
-                # The server's API key, if its writes need one (its requests without one get a
-                # 401, which the description documents).
-                *[f"--header={name}: {value}" for name, value in server.credentials.items()],
+                # The server's credentials, if its writes need some (its requests without them
+                # get a 401 or 403, which the description documents).
+                *credentials(server.credentials, api_combination, tmp_path),
             ],
             cwd=tmp_path,
             capture_output=True,

@@ -45,6 +45,11 @@ CONFLICTS: list[tuple[dict[str, Any], str]] = [
         for docs in ("swagger", "redoc", "both")
     ],
     (
+        {"pages": False, "auth": "session"},
+        "auth=session does not fit pages=no: session signs people in on its /login page: "
+        "choose pages=yes, or auth=jwt.",
+    ),
+    (
         {"deploy": "kubernetes", "database": "sqlite"},
         "database=sqlite does not fit deploy=kubernetes: each replica would have its own SQLite "
         "file, so choose database=postgresql (or deploy=docker).",
@@ -58,6 +63,11 @@ CONFLICTS: list[tuple[dict[str, Any], str]] = [
         {"auth": "jwt", "database": "none"},
         "database=none does not fit auth=jwt: jwt keeps its user accounts in the database, so "
         "choose database=sqlite or postgresql (or auth=none).",
+    ),
+    (
+        {"auth": "session", "database": "none"},
+        "database=none does not fit auth=session: session keeps its user accounts in the "
+        "database, so choose database=sqlite or postgresql (or auth=none).",
     ),
 ]
 

@@ -142,6 +142,10 @@ def check_legacy_pages(base: str, answers: dict[str, Any]) -> None:
     assert headers["content-type"] == "text/html; charset=utf-8"
     links = {link.decode() for link in re.findall(rb'(?:src|href)="([^"]*)"', body)}
     assert {home, f"{prefix}/hello", f"{prefix}/static/style.css"} <= links
+    if answers["auth"] == "session":
+        # The request carries the server's session (made on the FastAPI app's /login page): the
+        # Flask page's header shows its account and the FastAPI app's "Sign out".
+        assert b'action="/logout"' in body
     for link in links:
         assert link.startswith(f"{prefix}/"), link
         assert call(base, "GET", link)[0] == 200, link

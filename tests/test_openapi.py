@@ -2,7 +2,8 @@
 combination with docs, the description (/openapi.json) is valid OpenAPI to openapi-spec-validator,
 documents every error an operation answers in the format the app sends it (one Problem schema,
 named the same in FastAPI and Flask), and marks each request body as required; with auth=jwt,
-the same OAuth2 scheme and token routes in both; and a client that openapi-python-client
+the same OAuth2 scheme and token routes in both, with auth=session the same cookie and CSRF
+header schemes, required together on each write; and a client that openapi-python-client
 generates from it signs in, then creates, reads, lists and deletes an item and reads a 404
 problem, against the live server of each framework. (schemathesis, with all its checks,
 runs in tests/test_api_fuzzing_and_load.py.)"""
@@ -51,6 +52,26 @@ OAUTH2_SCHEME = {
 }
 
 
+# With auth=session: the cookie that signing in sets, and the CSRF token its writes send.
+SESSION_SCHEMES = {
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "session",
+        "description": (
+            "The session cookie that signing in at /login sets; accounts are made by "
+            "`python -m demo_app.manage create-user EMAIL`."
+        ),
+    },
+    "csrf": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-CSRF-Token",
+        "description": "The session's CSRF token (the `csrf_token` field of the site's forms).",
+    },
+}
+
+
 def with_docs() -> list[dict[str, Any]]:
     return [c for c in combinations.gate() if c["docs"] != "none"]
 
@@ -79,8 +100,9 @@ def test_the_description_is_valid_and_documents_every_error(
     operations = {**ERRORS, **(TOKEN_ERRORS if auth == "jwt" else {})}
     for (path, method), errors in operations.items():
         if auth != "none" and path.startswith("/api/items") and method in ("post", "delete"):
-            # The writes need credentials; an access token, of an active account.
-            errors = errors | ({"401", "403"} if auth == "jwt" else {"401"})
+            # The writes need credentials; an access token or a session, of an active account
+            # (and the session's CSRF token).
+            errors = errors | ({"401", "403"} if auth in ("jwt", "session") else {"401"})
         operation = spec["paths"][path][method]
         codes = {code for code in operation["responses"] if code >= "400"}
         assert codes == errors, (path, method)
@@ -107,6 +129,12 @@ def test_the_description_is_valid_and_documents_every_error(
             "expires_in",
             "refresh_token",
         }
+    if auth == "session":
+        # Both a cookie and a header, together, on every write.
+        assert spec["components"]["securitySchemes"] == SESSION_SCHEMES
+        for path, method in (("/api/items", "post"), ("/api/items/{item_id}", "delete")):
+            assert spec["paths"][path][method]["security"] == [{"session": [], "csrf": []}]
+        assert "/login" not in spec["paths"]
     # The page's parameters: how many items, and the id the page starts after.
     parameters = spec["paths"]["/api/items"]["get"]["parameters"]
     assert {(p["name"], p["in"]) for p in parameters} == {("limit", "query"), ("after", "query")}

@@ -36,11 +36,14 @@ CHOICES = (
 
 
 def copier_defaults(
-    needs: Needs, framework: str | None = None, deploy: str | None = None
+    needs: Needs,
+    framework: str | None = None,
+    deploy: str | None = None,
+    pages: bool | None = None,
 ) -> dict[str, object]:
     """The defaults copier.yml gives, question by question, as `copier copy --defaults` would;
-    `framework` and `deploy` as chosen instead of their defaults."""
-    chosen = {"framework": framework, "deploy": deploy}
+    `framework`, `deploy` and `pages` as chosen instead of their defaults."""
+    chosen = {"framework": framework, "deploy": deploy, "pages": pages}
     context: dict[str, object] = dict(vars(needs))
     for question in questions.load():
         if question.key in context or question.key.startswith("project"):
@@ -104,6 +107,33 @@ def test_an_api_gets_fastapi_with_validation_docs_and_json_errors() -> None:
 def test_copier_yml_preselects_the_authentication_the_rules_preselect() -> None:
     for needs in EVERY_NEEDS:
         assert copier_defaults(needs)["auth"] == rules.auth_default(needs)[0], needs
+
+
+@pytest.mark.parametrize("pages", [False, True])
+def test_copier_yml_preselects_a_session_only_with_the_pages(pages: bool) -> None:
+    for needs in EVERY_NEEDS:
+        preselected = copier_defaults(needs, pages=pages)["auth"]
+        assert preselected == rules.auth_default(needs, pages)[0], needs
+        if needs.purpose == "webapp":
+            assert preselected == ("session" if pages else "none")
+    style, reason = rules.auth_default(Needs(purpose="webapp"), pages=False)
+    assert style == "none"
+    assert "calls for session, but without pages" in reason
+
+
+def test_a_session_without_the_pages_is_refused_with_the_reason() -> None:
+    question = questions.by_key()["auth"]
+    assert set(rules.AUTH_WITH_PAGES) <= set(rules.AUTH_OFFERED)
+    for style in rules.AUTH_OFFERED:
+        refused = question.problem(style, {"pages": False})
+        if style in rules.AUTH_WITH_PAGES:
+            assert refused == (
+                "auth=session does not fit pages=no: session signs people in on its /login "
+                "page: choose pages=yes, or auth=jwt."
+            )
+        else:
+            assert refused == ""
+        assert question.problem(style, {"pages": True}) == ""
 
 
 def test_copier_yml_offers_exactly_the_styles_the_rules_offer() -> None:

@@ -173,7 +173,7 @@ def new(
     ] = None,
     auth: Annotated[
         str | None,
-        typer.Option(help="Authentication [none|apikey|jwt]"),
+        typer.Option(help="Authentication [none|apikey|jwt|session]"),
     ] = None,
     database: Annotated[
         str | None,

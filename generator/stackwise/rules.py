@@ -263,21 +263,33 @@ AUTH_WITH_USERS = ("jwt", "session")
 # The styles that keep their users or keys in the database: database=none refuses them
 # (copier.yml's database validator says why).
 AUTH_IN_DATABASE = ("apikey", *AUTH_WITH_USERS)
+# The styles that sign people in on the project's own pages: pages=no refuses them (copier.yml's
+# auth validator says why), and they are preselected only where the pages are asked for.
+AUTH_WITH_PAGES = ("session",)
 # The styles the template implements, in copier.yml's order (a test checks): a style is offered,
 # and preselected, once its template side is done; until then its purpose gets `none`.
-AUTH_OFFERED = ("none", "apikey", "jwt")
+AUTH_OFFERED = ("none", "apikey", "jwt", "session")
 
 
-def auth_default(needs: Needs) -> tuple[str, str]:
+def auth_default(needs: Needs, pages: bool | None = None) -> tuple[str, str]:
     """The authentication preselected for the purpose, and why.
 
     Programs calling a microservice carry an API key; an API's clients are apps that people sign
     in to (tokens); a web app's users sign in on its pages (a session); a prototype stays open.
+    A session needs the pages: with `pages` answered no (None: the purpose's default,
+    pages_default), a web app stays open.
     """
     style, because = AUTH_FOR_PURPOSE[needs.purpose]
     if style not in AUTH_OFFERED:
         return "none", f"{because}, which calls for {style}, not offered yet: {AUTH['none']}"
+    if style in AUTH_WITH_PAGES and not (pages_default(needs) if pages is None else pages):
+        return "none", f"{because}, which calls for {style}, but without pages: {AUTH['none']}"
     return style, f"{because}: {AUTH[style]}"
+
+
+def pages_default(needs: Needs) -> bool:
+    """Server-rendered pages for what people use in a browser: a web app, a prototype."""
+    return needs.purpose not in ("api", "microservice")
 
 
 @dataclass(frozen=True)
@@ -394,7 +406,7 @@ def choice_defaults(framework: str, needs: Needs) -> dict[str, Any]:
         "validation": validation,
         "docs": docs,
         "error_format": error_format,
-        "pages": not api_like,
+        "pages": pages_default(needs),
         "deploy": deploy,
         "auth": auth_default(needs)[0],
         "database": database_default(needs, deploy)[0],

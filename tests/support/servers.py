@@ -1,8 +1,10 @@
 """A server on 127.0.0.1 and a free port: a generated project's production command, or any
 program run with the project's Python; started, awaited until it answers, and stopped."""
 
+import http.client
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -12,8 +14,9 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from tests.support import postgres
 from tests.support.http_client import CREDENTIALS, get, request
@@ -21,6 +24,9 @@ from tests.support.projects import project_env, python
 
 # Every server listens on 127.0.0.1 with one worker unless told otherwise.
 SERVER_ENV = {"HOST": "127.0.0.1", "WEB_CONCURRENCY": "1"}
+# The CSRF token of a page's first form (auth=session).
+FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+FORM = "application/x-www-form-urlencoded"
 
 
 class ServerError(Exception):
@@ -40,10 +46,11 @@ class Server:
     ) -> None:
         self.process = process
         self.base = base
-        # The headers that authenticate a request (an API key, or an access token), or none: the
-        # requests of tests/support/http_client.py send them.
+        # The headers that authenticate a request (an API key, an access token, or a session's
+        # cookie and CSRF token), or none: the requests of tests/support/http_client.py send them.
         self.credentials = credentials
-        # With auth=jwt, the email and password of the account whose access token they hold.
+        # With auth=jwt or session, the email and password of the account whose access token or
+        # session they hold.
         self.account = account
         self.output = ""
 
@@ -76,8 +83,8 @@ def running(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # A server of a project with a database starts on a new database of its own, unless `env`
-    # names one; with API keys, it holds a key that the requests send; with jwt, an account
-    # whose access token they send.
+    # names one; with API keys, it holds a key that the requests send; with jwt or session, an
+    # account whose access token, or session, they send.
     database = {} if "DATABASE_URL" in env else migrated_database(project)
     credentials = api_key_headers(project, {**database, **env})
     account = user_account(project, {**database, **env})
@@ -108,8 +115,13 @@ def running(
                         raise ServerError(f"the server did not answer on {base}") from None
                     time.sleep(0.2)
             if account is not None:
+                signed_in = (
+                    session_headers
+                    if postgres.answers(project).get("auth") == "session"
+                    else bearer_headers
+                )
                 signer = token_server or base
-                server.credentials = CREDENTIALS[base] = bearer_headers(signer, *account)
+                server.credentials = CREDENTIALS[base] = signed_in(signer, *account)
             yield server
         finally:
             CREDENTIALS.pop(base, None)
@@ -154,11 +166,12 @@ def api_key_headers(project: Path, env: dict[str, str]) -> dict[str, str]:
 
 
 def user_account(project: Path, env: dict[str, str]) -> tuple[str, str] | None:
-    """For a project whose writes need an access token (auth=jwt), a new account in the database
-    of `env` (brought to the latest migration first), made by the project's manage command with
-    the password on its standard input: its email and password. None for the others."""
+    """For a project whose writes need an account (auth=jwt or session), a new account in the
+    database of `env` (brought to the latest migration first), made by the project's manage
+    command with the password on its standard input: its email and password. None for the
+    others."""
     answers = postgres.answers(project)
-    if answers.get("auth") != "jwt":
+    if answers.get("auth") not in ("jwt", "session"):
         return None
     package = answers["package_name"]
     email, password = f"tests-{uuid.uuid4().hex[:12]}@example.com", secrets.token_urlsafe(16)
@@ -189,6 +202,64 @@ def bearer_headers(base: str, email: str, password: str) -> dict[str, str]:
     if status != 200:
         raise ServerError(f"signing in answered {status}: {body[:300]!r}")
     return {"Authorization": f"Bearer {json.loads(body)['access_token']}"}
+
+
+def send_plain(
+    base: str,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, http.client.HTTPMessage, str]:
+    """One request as a browser sends it, without the server's credentials and without following
+    a redirect: status, headers (with every Set-Cookie) and body."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    try:
+        connection.request(method, path, body, headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def set_cookies(headers: http.client.HTTPMessage) -> dict[str, str]:
+    """The Set-Cookie headers of an answer, by cookie name (each header whole)."""
+    return {header.split("=", 1)[0]: header for header in headers.get_all("Set-Cookie") or []}
+
+
+def cookie_value(headers: http.client.HTTPMessage, name: str) -> str:
+    cookie: SimpleCookie = SimpleCookie()
+    cookie.load(set_cookies(headers).get(name, ""))
+    return cookie[name].value if name in cookie else ""
+
+
+def form_token(page: str) -> str:
+    found = FORM_TOKEN.search(page)
+    if not found:
+        raise ServerError(f"no CSRF token in the page: {page[:300]!r}")
+    return found.group(1)
+
+
+def sign_in_page(base: str, email: str, password: str) -> tuple[int, http.client.HTTPMessage, str]:
+    """The server's /login form, filled in and sent as a browser sends it (auth=session): the
+    answer to the POST, not followed."""
+    _, headers, page = send_plain(base, "GET", "/login")
+    login_csrf = cookie_value(headers, "login_csrf")
+    form = urlencode({"csrf_token": form_token(page), "email": email, "password": password})
+    sent = {"Content-Type": FORM, "Cookie": f"login_csrf={login_csrf}"}
+    return send_plain(base, "POST", "/login", form.encode(), sent)
+
+
+def session_headers(base: str, email: str, password: str) -> dict[str, str]:
+    """A session of the account, signed in on the server's own /login page: its cookie, and the
+    CSRF token of its pages' forms as the X-CSRF-Token header."""
+    status, headers, body = sign_in_page(base, email, password)
+    if status != 303:
+        raise ServerError(f"signing in answered {status}: {body[:300]!r}")
+    cookie = f"session={cookie_value(headers, 'session')}"
+    _, _, home = send_plain(base, "GET", "/", headers={"Cookie": cookie})
+    return {"Cookie": cookie, "X-CSRF-Token": form_token(home)}
 
 
 def migrated_database(project: Path) -> dict[str, str]:
