@@ -617,22 +617,35 @@ def check_same_database_options(project: Path, package: str, database: str) -> N
     `database.engine_options()` and driver, read in the project's environment, must equal
     benchmarks/bare/bare_database.py's."""
     url = "sqlite:///data/check.db" if database == "sqlite" else "postgresql://u@127.0.0.1/d"
+    same_in_project(
+        project,
+        [DATABASE_OPTIONS_CHECK, package, str(BARE)],
+        project_env(project, DATABASE_URL=url, SECRET_KEY="benchmark"),
+        f"the {package} database options",
+        f"benchmarks/bare/bare_database.py no longer uses the starter's driver and pool options "
+        f"({database})",
+    )
+
+
+def same_in_project(
+    project: Path, script: list[str], env: dict[str, str], what: str, drift: str
+) -> None:
+    """Runs `python -c SCRIPT ARGS...` in the project's environment, which prints what the
+    starter and the bare app do as {"starter": ..., "bare": ...}; stops the run if they differ."""
     result = subprocess.run(
-        [str(project / ".venv" / "bin" / "python"), "-c", DATABASE_OPTIONS_CHECK, package, BARE],
+        [str(project / ".venv" / "bin" / "python"), "-c", *script],
         cwd=project,
-        env=project_env(project, DATABASE_URL=url, SECRET_KEY="benchmark"),
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     if result.returncode:
-        raise SystemExit(f"error: cannot read the {package} database options:\n{result.stderr}")
-    options = json.loads(result.stdout)
-    if options["starter"] != options["bare"]:
+        raise SystemExit(f"error: cannot read {what}:\n{result.stderr}")
+    found = json.loads(result.stdout)
+    if found["starter"] != found["bare"]:
         raise SystemExit(
-            "error: benchmarks/bare/bare_database.py no longer uses the starter's driver and "
-            f"pool options ({database}):\n  starter: {options['starter']}\n"
-            f"  bare:    {options['bare']}"
+            f"error: {drift}:\n  starter: {found['starter']}\n  bare:    {found['bare']}"
         )
 
 
@@ -668,22 +681,13 @@ def check_same_auth(project: Path, package: str, auth: str) -> None:
     """The bare apps check a credential as the starter does: the starter's algorithm, claims and
     users table (jwt), or header, hash and keys table (apikey), read in the project's
     environment, must be benchmarks/bare/bare_auth.py's."""
-    result = subprocess.run(
-        [str(project / ".venv" / "bin" / "python"), "-c", AUTH_CHECK, package, auth, BARE],
-        cwd=project,
-        env=project_env(project, BARE_AUTH=auth),
-        capture_output=True,
-        text=True,
-        check=False,
+    same_in_project(
+        project,
+        [AUTH_CHECK, package, auth, str(BARE)],
+        project_env(project, BARE_AUTH=auth),
+        f"the {package} {auth} check",
+        f"benchmarks/bare/bare_auth.py no longer checks {auth} as the starter does",
     )
-    if result.returncode:
-        raise SystemExit(f"error: cannot read the {package} {auth} check:\n{result.stderr}")
-    found = json.loads(result.stdout)
-    if found["starter"] != found["bare"]:
-        raise SystemExit(
-            f"error: benchmarks/bare/bare_auth.py no longer checks {auth} as the starter does:\n"
-            f"  starter: {found['starter']}\n  bare:    {found['bare']}"
-        )
 
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
