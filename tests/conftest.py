@@ -38,17 +38,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Also run benchmarks/run.py --quick end to end (about 4 minutes of one core), and "
         "its generator section alone (--only generator).",
     )
+    parser.addoption(
+        "--python-variants",
+        action="store_true",
+        help="Also run ruff over a covering of every triple of the answers that shape Python "
+        "files (about 185 projects, 3 minutes of one core); --all-combinations runs it over "
+        "every variant.",
+    )
+
+
+# The tests that run only when asked for, by the options that ask: they widen a check the
+# default run already makes, and CI's 30 minutes cannot hold them.
+OPT_IN = {
+    "benchmark": ("--benchmark",),
+    "python_variants": ("--python-variants", "--all-combinations"),
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The tests marked `benchmark` run with --benchmark only: they check a tool of ours, not
-    the product, and take a sixth of CI's 30 minutes."""
-    if config.getoption("--benchmark"):
-        return
-    skip = pytest.mark.skip(reason="benchmarks/run.py --quick: run with --benchmark")
-    for item in items:
-        if item.get_closest_marker("benchmark"):
-            item.add_marker(skip)
+    """Each test marked with a key of OPT_IN runs only with one of its options."""
+    for marker, options in OPT_IN.items():
+        if any(config.getoption(option) for option in options):
+            continue
+        skip = pytest.mark.skip(reason=f"opt-in: run with {options[0]}")
+        for item in items:
+            if item.get_closest_marker(marker):
+                item.add_marker(skip)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -106,12 +106,13 @@ def python_variants(framework: str, everything: bool) -> list[dict[str, Any]]:
 
 
 @pytest.mark.slow
+@pytest.mark.python_variants
 @pytest.mark.parametrize("framework", combinations.values("framework"))
 def test_the_python_variants_pass_ruff(
     template_dir: Path, tmp_path: Path, framework: str, pytestconfig: pytest.Config
 ) -> None:
     """More variants than the gate's all-pairs set, for ruff alone: every triple of answers
-    together (about 130 projects; every supported combination, about 760, with
+    together (about 185 projects; every supported combination, about 2,000, with
     --all-combinations). Ruff check and ruff format see each variant of each Python file."""
     from copier import run_copy
 
