@@ -72,7 +72,7 @@ from tests.support import postgres
 from tests.support.cli import spawn_command
 from tests.support.http_client import request
 from tests.support.projects import project_env
-from tests.support.servers import ServerError, running
+from tests.support.servers import ServerError, ending_with_this_process, running
 from tests.support.template import ROOT, copy_template
 
 HERE = ROOT / "benchmarks"
@@ -990,6 +990,7 @@ def start_downstream(stack: ExitStack) -> str:
         [sys.executable, str(DOWNSTREAM / "stub.py"), str(DOWNSTREAM_LATENCY_MS)],
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=ending_with_this_process(),
     )
     stack.callback(stub.wait, timeout=10)
     stack.callback(stub.terminate)

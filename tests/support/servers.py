@@ -1,6 +1,7 @@
 """A server on 127.0.0.1 and a free port: a generated project's production command, or any
 program run with the project's Python; started, awaited until it answers, and stopped."""
 
+import ctypes
 import http.client
 import json
 import os
@@ -12,7 +13,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -27,6 +28,25 @@ SERVER_ENV = {"HOST": "127.0.0.1", "WEB_CONCURRENCY": "1"}
 # The CSRF token of a page's first form (auth=session).
 FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM = "application/x-www-form-urlencoded"
+
+
+# prctl(2)'s option: the signal the kernel sends a process once the one that started it has ended.
+PR_SET_PDEATHSIG = 1
+
+
+def ending_with_this_process() -> Callable[[], None]:
+    """Popen's preexec_fn (Linux) for a process that must not outlive this one: the kernel sends
+    it SIGTERM once this process has ended, however it ended. A server leads a session of its
+    own, so a Ctrl-C does not reach it, and a process killed outright (SIGKILL, an OOM kill)
+    runs no `finally` to stop it."""
+    starter = os.getpid()
+
+    def end_with_starter() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != starter:  # it ended before prctl: nobody would send the signal
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return end_with_starter
 
 
 class ServerError(Exception):
@@ -98,6 +118,7 @@ def running(
             stdout=log if keep_stdout else subprocess.DEVNULL,
             stderr=subprocess.STDOUT if keep_stdout else log,
             start_new_session=True,
+            preexec_fn=ending_with_this_process(),
         )
         server = Server(process, base, credentials, account)
         CREDENTIALS[base] = credentials
