@@ -108,7 +108,8 @@ PROJECTS = {framework: [*flags, "--auth", "none"] for framework, flags in DEFAUL
 HEAVY_ONLY = {"fastapi-async": ["--purpose", "api", "--async", "--auth", "none"]}
 HEAVY_STARTERS = {**PROJECTS, **HEAVY_ONLY}
 # The authenticated writes (issue 17): the same projects with each auth style whose writes need a
-# credential in a header, on SQLite, each against a bare app that makes the same check.
+# credential in a header, on SQLite, each against a bare app that makes the same check; and in
+# the same rounds, as the reference, the write without auth (PROJECTS, starter and bare alike).
 AUTH_STYLES = ("jwt", "apikey")
 AUTH_PROJECTS = {
     f"{framework}-{auth}": [*flags, "--auth", auth]
@@ -356,7 +357,7 @@ def projects_for(sections: list[str]) -> list[Key]:
     if "heavy" in sections:
         keys += [(starter, database) for starter in HEAVY_STARTERS for database in DATABASES]
     if "auth" in sections:
-        keys += [(starter, AUTH_DATABASE) for starter in AUTH_PROJECTS]
+        keys += [(starter, AUTH_DATABASE) for starter in [*PROJECTS, *AUTH_PROJECTS]]
     return list(dict.fromkeys(keys))
 
 
@@ -459,6 +460,7 @@ class Server:
     process: subprocess.Popen[bytes]
     base: str
     auth: str = "none"  # the auth style of its writes
+    section: str = "apps"  # "auth": measured with the authenticated writes, on their endpoints
     # The headers that authenticate its writes (tests/support/servers.py made them): wrk sends them.
     credentials: dict[str, str] = field(default_factory=dict)
     samples: dict[str, list[dict[str, float]]] = field(default_factory=dict)
@@ -470,7 +472,7 @@ class Server:
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:
-        return ENDPOINTS[self.database] if self.auth == "none" else AUTH_ENDPOINTS
+        return AUTH_ENDPOINTS if self.section == "auth" else ENDPOINTS[self.database]
 
 
 def start_server(
@@ -483,6 +485,7 @@ def start_server(
     *,
     auth: str = "none",
     token_server: str | None = None,
+    section: str = "apps",
     **env: str,
 ) -> Server:
     """The starter's production command, or the bare app under the same server, on 127.0.0.1
@@ -517,7 +520,14 @@ def start_server(
     except ServerError as error:
         raise SystemExit(f"error: the {framework} {variant} server ({database}): {error}") from None
     return Server(
-        framework, database, variant, server.process, server.base, auth, dict(server.credentials)
+        framework,
+        database,
+        variant,
+        server.process,
+        server.base,
+        auth,
+        section,
+        credentials=dict(server.credentials),
     )
 
 
@@ -828,19 +838,24 @@ def measure_apps(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> lis
 def measure_auth(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> list[Server]:
     """The authenticated writes: each starter with each auth style against its bare app, which
     runs on the starter's database (the project's users or keys tables, filled by its manage
-    command) with the starter's SECRET_KEY, so that a token the starter signs is good there."""
+    command) with the starter's SECRET_KEY, so that a token the starter signs is good there.
+    In the same rounds, the write without auth, starter against bare app: what the
+    authenticated rows' ratios would be without the check."""
     with ExitStack() as stack:
         servers: list[Server] = []
-        progress(f"auth: starting {2 * len(AUTH_PROJECTS)} servers (each starter and bare app)")
+        starters = [*PROJECTS, *AUTH_PROJECTS]
+        progress(f"auth: starting {2 * len(starters)} servers (each starter and bare app)")
         # A key of HS256's length (RFC 7518: at least the hash's 256 bits), and access tokens
         # that outlive the section.
         secret = {"SECRET_KEY": secrets.token_hex(32), "ACCESS_TOKEN_MINUTES": "120"}
-        for starter in AUTH_PROJECTS:
+        for starter in starters:
             framework, auth = framework_of(starter), auth_of(starter)
             project, package = projects[starter, AUTH_DATABASE]
             check_same_database_options(project, package, AUTH_DATABASE)
-            check_same_auth(project, package, auth)
-            database = {"DATABASE_URL": f"sqlite:///data/auth-{secrets.token_hex(6)}.db"}
+            shared: dict[str, str] = {}
+            if auth != "none":
+                check_same_auth(project, package, auth)
+                shared = {"DATABASE_URL": f"sqlite:///data/auth-{secrets.token_hex(6)}.db"}
             first = start_server(
                 stack,
                 framework,
@@ -849,8 +864,9 @@ def measure_auth(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> lis
                 project,
                 package,
                 auth=auth,
+                section="auth",
                 **secret,
-                **database,
+                **shared,
             )
             bare = start_server(
                 stack,
@@ -861,8 +877,9 @@ def measure_auth(profile: Profile, projects: dict[Key, tuple[Path, str]]) -> lis
                 package,
                 auth=auth,
                 token_server=first.base,
+                section="auth",
                 **secret,
-                **database,
+                **shared,
             )
             if framework == "flask":
                 check_same_gunicorn_options(first, bare)
@@ -1036,25 +1053,27 @@ def median_of(server: Server, endpoint: Endpoint, key: str) -> float:
 
 def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each starter against its bare app, endpoint by endpoint; and the FastAPI starter against
-    the Flask starter (the bare apps' ratio beside it), for each database and auth style."""
+    the Flask starter (the bare apps' ratio beside it), for each section, database and auth
+    style."""
     by = {
-        (server.framework, server.database, server.auth, server.variant): server
+        (server.section, server.framework, server.database, server.auth, server.variant): server
         for server in servers
     }
     apps, frameworks = [], []
-    for framework, database, auth, variant in by:
+    for section, framework, database, auth, variant in by:
         if variant != "starter":
             continue
         starter, bare = (
-            by[framework, database, auth, "starter"],
-            by[framework, database, auth, "bare"],
+            by[section, framework, database, auth, "starter"],
+            by[section, framework, database, auth, "bare"],
         )
-        target = APP_TARGET if auth == "none" else AUTH_TARGET
+        target = AUTH_TARGET if section == "auth" else APP_TARGET
         for endpoint in starter.endpoints:
             starter_rps = median_of(starter, endpoint, "rps")
             bare_rps = median_of(bare, endpoint, "rps")
             apps.append(
                 {
+                    "section": section,
                     "framework": framework,
                     "database": database,
                     "auth": auth,
@@ -1085,22 +1104,23 @@ def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str
                     "bare_rps_runs": [s["rps"] for s in bare.samples[endpoint.name]],
                 }
             )
-    for framework, database, auth, variant in by:
+    for section, framework, database, auth, variant in by:
         if framework != "fastapi" or variant != "starter":
             continue
         fastapi, flask = (
-            by["fastapi", database, auth, "starter"],
-            by["flask", database, auth, "starter"],
+            by[section, "fastapi", database, auth, "starter"],
+            by[section, "flask", database, auth, "starter"],
         )
         fastapi_bare, flask_bare = (
-            by["fastapi", database, auth, "bare"],
-            by["flask", database, auth, "bare"],
+            by[section, "fastapi", database, auth, "bare"],
+            by[section, "flask", database, auth, "bare"],
         )
         for endpoint in fastapi.endpoints:
             fastapi_rps = median_of(fastapi, endpoint, "rps")
             flask_rps = median_of(flask, endpoint, "rps")
             frameworks.append(
                 {
+                    "section": section,
                     "database": database,
                     "auth": auth,
                     "endpoint": endpoint.name,
@@ -1233,7 +1253,7 @@ def table(results: dict[str, Any]) -> str:
     tables = []
     if "generator" in results:
         tables.append(generator_table(results["generator"]))
-    apps = [row for row in results.get("apps", []) if row["auth"] == "none"]
+    apps = [row for row in results.get("apps", []) if row["section"] == "apps"]
     if apps:
         title = (
             f"Generated apps, one worker each: wrk {WRK_THREADS} thread, {WRK_CONNECTIONS} "
@@ -1241,8 +1261,8 @@ def table(results: dict[str, Any]) -> str:
         )
         tables.append(apps_table(apps, title, auth=False))
         frameworks = results["fastapi_vs_flask"]
-        tables.append(frameworks_table([r for r in frameworks if r["auth"] == "none"], False))
-    signed = [row for row in results.get("apps", []) if row["auth"] != "none"]
+        tables.append(frameworks_table([r for r in frameworks if r["section"] == "apps"], False))
+    signed = [row for row in results.get("apps", []) if row["section"] == "auth"]
     if signed:
         title = (
             f"Authenticated writes on {AUTH_DATABASE}, one worker each (the bare app makes the "
@@ -1251,7 +1271,7 @@ def table(results: dict[str, Any]) -> str:
         )
         tables.append(apps_table(signed, title, auth=True))
         frameworks = results["fastapi_vs_flask"]
-        tables.append(frameworks_table([r for r in frameworks if r["auth"] != "none"], True))
+        tables.append(frameworks_table([r for r in frameworks if r["section"] == "auth"], True))
     if "heavy_traffic" in results:
         tables.append(heavy_table(results["heavy_traffic"], settings))
     machine = results["machine"]
