@@ -3,8 +3,10 @@ is brought to a later commit (v2), keeping the user's edits, with and without re
 project made with the template of the last release is updated to HEAD and passes its checks;
 and `new` records the public repository and the commit its template came from."""
 
+import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import tomllib
@@ -19,7 +21,7 @@ from stackwise import answers_file, resolve, template_source, vcs
 from stackwise.cli import app, in_flags
 from stackwise.errors import AnswerError
 from tests.support.cli import invoke
-from tests.support.projects import check_project
+from tests.support.projects import check_project, python, run
 from tests.support.releases import LAST_RELEASE
 from tests.support.template import ROOT, copy_template
 
@@ -431,16 +433,69 @@ def test_the_answers_file_name_is_copiers() -> None:
     assert config["_answers_file"] == answers_file.NAME
 
 
+# Run in a FastAPI project `demo` with a database: migrates the database as `python -m
+# demo.migrate` does, adds an item of each name given (through the app, as a client would), then
+# prints the items the app lists. One process for the three: each costs a second or two to start.
+MIGRATE_ADD_AND_LIST_ITEMS = """
+import json
+import sys
+
+from fastapi.testclient import TestClient
+
+from demo import migrate
+from demo.app import create_app
+
+migrate.main()
+with TestClient(create_app()) as client:
+    for name in sys.argv[1:]:
+        assert client.post("/api/items", json={"name": name, "price": 1}).status_code == 201
+    print(json.dumps(client.get("/api/items").json()["items"]))
+"""
+
+
+def migrated_items(project: Path, *new: str) -> list[dict[str, Any]]:
+    """The items the project's app lists from its database (data/app.db), once it is migrated
+    and `new` are added."""
+    listed = run(project, python(project), "-c", MIGRATE_ADD_AND_LIST_ITEMS, *new).stdout
+    items: list[dict[str, Any]] = json.loads(listed)
+    return items
+
+
 @SLOW
-def test_an_updated_project_passes_its_own_checks(
+def test_an_updated_project_keeps_its_items_and_passes_its_own_checks(
     tmp_path: Path, tagged_template_repo: Path
 ) -> None:
+    """One update takes the docs pages away and adds sign-in on pages (auth=session) to a
+    project whose SQLite database holds items: the users and login_sessions tables come by new
+    migrations, the items stay, and the project passes its own checks. One project for both
+    changes: each check of a project costs half a minute of CI."""
     repo = tagged_template_repo
-    project = new_project(tmp_path, repo, "--docs", "both", "--team", "solo")
+    made_with = ["--docs", "both", "--team", "solo", "--pages", "--database", "sqlite"]
+    project = new_project(tmp_path, repo, *made_with, "--auth", "none")
+    before = migrated_items(project, "Teapot", "Kettle")
+    assert [item["name"] for item in before] == ["Teapot", "Kettle"]
     release_v2(repo)
-    result = stackwise_update(project, "--from", str(repo), "--data", "docs=none")
+
+    data = ["--data", "docs=none", "--data", "auth=session"]
+    result = stackwise_update(project, "--from", str(repo), *data)
     assert result.exit_code == 0, result.output
-    commit_all(project, "Update to v2, without docs pages")
+    versions = project / "src" / "demo" / "migrations" / "versions"
+    assert sorted(path.name for path in versions.glob("0*.py")) == [
+        "0001_create_items.py",
+        "0002_create_users.py",
+        "0003_create_login_sessions.py",
+    ]
+    assert (project / "tests" / "test_login_sessions.py").is_file()
+    assert migrated_items(project) == before  # reads stay open with auth=session
+    database = sqlite3.connect(project / "data" / "app.db")
+    try:
+        tables = {row[0] for row in database.execute("SELECT name FROM sqlite_master")}
+        revision = database.execute("SELECT version_num FROM alembic_version").fetchall()
+    finally:
+        database.close()
+    assert {"items", "users", "login_sessions"} <= tables
+    assert revision == [("0003",)]
+    commit_all(project, "Update to v2, without docs pages, with sign-in")
     check_project(project)
 
 

@@ -15,8 +15,9 @@ from flask_limiter import Limiter, RequestLimit
 from .errors import error_response
 
 
-def install_rate_limit(app: Flask, rate: str, blueprint: Blueprint) -> None:
-    """Limits the POST and DELETE requests of `blueprint` to `rate` per client."""
+def install_rate_limit(app: Flask, rate: str, *blueprints: Blueprint) -> None:
+    """Limits the POST and DELETE requests of the `blueprints` to `rate` per client, one count
+    for all of them (a shared limit): a client has one budget whichever way it writes."""
     if not rate:
         return
     detail = f"Too many writes: at most {rate} per client."
@@ -32,7 +33,9 @@ def install_rate_limit(app: Flask, rate: str, blueprint: Blueprint) -> None:
         strategy="moving-window",
         on_breach=too_many,
     )
-    limiter.shared_limit(rate, scope="writes", methods=["POST", "DELETE"])(blueprint)
+    writes = limiter.shared_limit(rate, scope="writes", methods=["POST", "DELETE"])
+    for blueprint in blueprints:
+        writes(blueprint)
 
 
 def client_address() -> str:
