@@ -28,11 +28,8 @@ RECIPE = "2: bytecode compiled"  # change it when _make changes: a new environme
 
 def requirements() -> list[str]:
     """Every requirement of every supported combination's project."""
-    from stackwise.resolve import resolve
-
     found: set[str] = set()
-    for combination in combinations.supported():
-        answers = resolve({**combinations.BASE, **combination}, {}, None)
+    for answers in combinations.supported_answers():
         pyproject = tomllib.loads(render_file(TEMPLATE / "pyproject.toml.jinja", context(answers)))
         found.update(pyproject["project"].get("dependencies", []))
         found.update(pyproject.get("dependency-groups", {}).get("dev", []))
