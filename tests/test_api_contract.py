@@ -7,7 +7,8 @@ The contract, decided once (docs/generated-project.md, "The API contract"): stri
 string or a boolean is not a price, an integer is); names trimmed, then 1 to 100 characters
 without control characters; a body only as `application/json` (else 415); HEAD wherever GET is;
 no Content-Type on a 204; no Server header; one CORS policy; 400 for malformed or too deeply
-nested JSON; 422 with the same `errors` entries (`loc`, `msg`, `type`, in Pydantic's words).
+nested JSON; 422 with the same `errors` entries (`loc`, `msg`, `type`, in Pydantic's words);
+ids and `after` within the id column's range, a 422 beyond it, whatever the number (never a 500).
 And the server's limits: lists in pages (`?limit=N&after=ID`, `{"items": [...], "next": ...}`),
 writes over WRITE_RATE_LIMIT a 429 with `Retry-After`, the security headers and `Cache-Control:
 no-store` on every answer, `/ready` beside `/health`. With auth=apikey, the same contract for a
@@ -120,6 +121,23 @@ def err(*loc: str | int, type_: str) -> dict[str, Any]:
     return {"loc": list(loc), "msg": MSG[type_], "type": type_}
 
 
+# The largest item id (the generated project's validation.MAX_ID): the items table's id column
+# is a 32-bit integer. Ids run from 1, a page's `after` from 0.
+MAX_ID = 2**31 - 1
+# Numbers beyond the bounds: the first of the 32-bit column, then some that PostgreSQL's driver
+# (-86171593599, found by schemathesis) or SQLite's (beyond 64 bits) would have refused.
+BEYOND_BOUNDS = (MAX_ID + 1, -1, -86171593599, -(2**63) - 1, 2**63, 10**30)
+
+
+def out_of_bounds(*loc: str, value: int, low: int, high: int) -> dict[str, Any]:
+    """The error of a number in the URL beyond `low` to `high`, in Pydantic's words."""
+    if value < low:
+        msg, type_ = f"Input should be greater than or equal to {low}", "greater_than_equal"
+    else:
+        msg, type_ = f"Input should be less than or equal to {high}", "less_than_equal"
+    return {"loc": list(loc), "msg": msg, "type": type_}
+
+
 @dataclass
 class Case:
     """A request, and what every starter answers to it. `body` not bytes is sent as JSON;
@@ -160,6 +178,44 @@ def invalid(body: Any, *errors: dict[str, Any], path: str = "/api/items") -> Cas
     return Case("POST", path, 422, body, detail=INVALID, errors=list(errors))
 
 
+def bounds_cases() -> list[Case]:
+    """Every number in the URL of the items API at and beyond its bounds: within them a page or
+    a 404, beyond them a 422 that names the bound; never a 500."""
+    cases = [
+        Case("GET", "/api/items?after=0", 200, json=page_body([ITEM_1, ITEM_2])),
+        Case("GET", f"/api/items?after={MAX_ID}", 200, json=page_body([])),
+        Case("GET", f"/api/items/{MAX_ID}", 404, detail=f"There is no item {MAX_ID}."),
+        Case(
+            "DELETE",
+            f"/api/items/{MAX_ID}",
+            404,
+            content_type=None,
+            detail=f"There is no item {MAX_ID}.",
+        ),
+    ]
+    for value in (0, *BEYOND_BOUNDS):
+        item_id = out_of_bounds("path", "item_id", value=value, low=1, high=MAX_ID)
+        cases += [
+            Case("GET", f"/api/items/{value}", 422, detail=INVALID, errors=[item_id]),
+            Case(
+                "DELETE",
+                f"/api/items/{value}",
+                422,
+                content_type=None,
+                detail=INVALID,
+                errors=[item_id],
+            ),
+        ]
+    for value in BEYOND_BOUNDS:
+        after = out_of_bounds("query", "after", value=value, low=0, high=MAX_ID)
+        limit = out_of_bounds("query", "limit", value=value, low=1, high=100)
+        cases += [
+            Case("GET", f"/api/items?after={value}&limit=41", 422, detail=INVALID, errors=[after]),
+            Case("GET", f"/api/items?limit={value}", 422, detail=INVALID, errors=[limit]),
+        ]
+    return cases
+
+
 CASES = [
     Case("GET", "/health", 200, json={"status": "ok"}),
     Case("HEAD", "/health", 200),
@@ -190,6 +246,7 @@ CASES = [
     Case("GET", "/api/items?limit=1", 200, json=page_body([ITEM_1], "/api/items?limit=1&after=1")),
     Case("GET", "/api/items?limit=1&after=1", 200, json=page_body([ITEM_2])),
     Case("GET", "/api/items?after=2", 200, json=page_body([])),
+    *bounds_cases(),
     Case(
         "GET",
         "/api/items?limit=0",
@@ -434,6 +491,7 @@ AUTH_CASES = [
     refused("POST", "/api/items", {API_KEY: "sk_" + "A" * 43}, BAD_KEY),  # well formed, unknown
     refused("DELETE", "/api/items/1", {API_KEY: REVOKED}, BAD_KEY),
     refused("DELETE", "/api/items/x", NO_KEY, MISSING_KEY),  # before the id is looked at
+    refused("DELETE", f"/api/items/{MAX_ID + 1}", NO_KEY, MISSING_KEY),
     # Before the body is validated: a caller who may not write learns nothing of what it should
     # hold. The body's type comes first (a 415 is the protocol's, the same for everyone).
     replace(refused("POST", "/api/items", NO_KEY, MISSING_KEY), body=b"null"),

@@ -72,6 +72,17 @@ SESSION_SCHEMES = {
 }
 
 
+# The largest item id (the generated project's validation.MAX_ID).
+MAX_ID = 2**31 - 1
+
+
+def integer_bounds(schema: dict[str, Any]) -> tuple[int, int]:
+    """The minimum and maximum of an integer parameter's schema, which may also allow null
+    (`anyOf` with Pydantic, `nullable` with marshmallow)."""
+    (integer,) = [s for s in schema.get("anyOf", [schema]) if s.get("type") == "integer"]
+    return integer["minimum"], integer["maximum"]
+
+
 def with_docs() -> list[dict[str, Any]]:
     return [c for c in combinations.gate() if c["docs"] != "none"]
 
@@ -140,6 +151,13 @@ def test_the_description_is_valid_and_documents_every_error(
     assert {(p["name"], p["in"]) for p in parameters} == {("limit", "query"), ("after", "query")}
     limit = next(p["schema"] for p in parameters if p["name"] == "limit")
     assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, 100, 20)
+    # The bounds of the numbers in a URL (the items table's 32-bit id column), for a client or a
+    # fuzzer to keep to: the id a page starts after, and an item's id.
+    after = next(p["schema"] for p in parameters if p["name"] == "after")
+    assert integer_bounds(after) == (0, MAX_ID)
+    for method in ("get", "delete"):
+        (item_id,) = spec["paths"]["/api/items/{item_id}"][method]["parameters"]
+        assert integer_bounds(item_id["schema"]) == (1, MAX_ID)
     if answers["error_format"] != "html":
         problem = schemas["Problem"]
         assert set(problem["required"]) == {"type", "title", "status", "detail", "instance"}

@@ -27,6 +27,13 @@ NAME_DESCRIPTION = (
     "no control characters."
 )
 
+# An item's id: 1 to MAX_ID, the largest number the items table's id column holds (a 32-bit
+# INTEGER, whose PostgreSQL driver refuses a number beyond it, as SQLite's does one beyond 64
+# bits). A page starts after an id, or after 0 for the first page. The API describes these
+# bounds and refuses a number outside them with a 422, whatever the database (none included):
+# a client works against every starter alike, and no number a column cannot hold reaches SQL.
+MAX_ID = 2**31 - 1
+
 # The `detail` of a request refused before its fields are read.
 NOT_JSON = "The request body must be JSON, sent with Content-Type: application/json."
 MALFORMED_JSON = "The request body is not valid JSON."
@@ -49,7 +56,8 @@ MESSAGES = {
     "finite_number": "Input should be a finite number",
     "greater_than": "Input should be greater than 0",
     "int_parsing": "Input should be a valid integer, unable to parse string as an integer",
-    # A bound of a query parameter (a page's `limit`): Pydantic's words, with the bound.
+    # A bound of a number in the URL (a page's `limit` or `after`, an item's id): Pydantic's
+    # words, with the bound.
     "greater_than_equal": "Input should be greater than or equal to {ge}",
     "less_than_equal": "Input should be less than or equal to {le}",
 }
