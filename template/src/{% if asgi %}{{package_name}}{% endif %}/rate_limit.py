@@ -32,11 +32,15 @@ class WriteRateLimit:
 
 
 async def limit_writes(request: Request) -> None:
-    """A dependency of the routes that write. The client is the peer's address, or behind a
-    proxy in FORWARDED_ALLOW_IPS the address it forwarded (uvicorn's proxy headers)."""
-    client = request.client.host if request.client else ""
+    """A dependency of the routes that write."""
     write_rate_limit: WriteRateLimit = request.app.state.write_rate_limit
-    write_rate_limit.hit(client)
+    write_rate_limit.hit(client_address(request))
+
+
+def client_address(request: Request) -> str:
+    """The client a limit counts: the peer's address, or behind a proxy in FORWARDED_ALLOW_IPS
+    the address it forwarded (uvicorn's proxy headers)."""
+    return request.client.host if request.client else ""
 
 
 def write_limits(rate: str) -> list[params.Depends]:
