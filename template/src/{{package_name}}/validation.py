@@ -61,3 +61,12 @@ MESSAGES = {
     "greater_than_equal": "Input should be greater than or equal to {ge}",
     "less_than_equal": "Input should be less than or equal to {le}",
 }
+
+
+def number_or_text(text: str) -> float | str:
+    """A price typed in a page's form, as a number, which the item rules then check; text that
+    is no number stays text, which they refuse."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
