@@ -1,0 +1,83 @@
+"""Versions of a starter side by side, each under its production server: what one of its costs
+weighs once the server, the HTTP parser and the client are in the way (ab_fastapi.py weighs
+the app's own code, in process).
+
+    .venv-test/bin/python benchmarks/ab_servers.py --endpoint health \\
+        bare=/tmp/ab/shipped:bare shipped=/tmp/ab/shipped variant=/tmp/ab/variant
+
+Each PROJECT is a generated project on SQLite, installed as benchmarks/run.py installs its own
+(`uv sync --no-dev --compile-bytecode`); a variant is a copy with one change (remove its
+`.venv` and sync it again: the environment names its folder). `NAME=PROJECT:bare` is the bare
+app of the project's framework in that project's environment, as run.py measures it. Every
+server runs its production command with one worker on a new database of its own, as in run.py
+(the same functions: writes unlimited, 100 items seeded, every endpoint checked). The servers
+then take turns, round after round (ABC, CBA...), on one endpoint with wrk (1 thread, 32
+connections). It prints each one's median requests per second, CPU time per request and p99,
+and its paired ratio: the median over the rounds of its requests per second divided by the
+first server's in the same round.
+"""
+
+import argparse
+import statistics
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+import run
+
+ENDPOINTS = {
+    "health": run.HEALTH,
+    "page": run.PAGE,
+    "201": run.CREATE,
+    "422": run.INVALID,
+}
+
+
+def started(stack: ExitStack, spec: str) -> tuple[str, run.Server]:
+    """The server NAME=PROJECT[:bare] names, seeded and checked."""
+    name, _, target = spec.partition("=")
+    folder, _, variant = target.partition(":")
+    project = Path(folder).resolve()
+    answers = (project / ".copier-answers.yml").read_text(encoding="utf-8")
+    if not name or variant not in ("", "bare") or "database: sqlite\n" not in answers:
+        raise SystemExit(f"error: {spec}: give NAME=PROJECT or NAME=PROJECT:bare, on SQLite")
+    framework = "flask" if "framework: flask\n" in answers else "fastapi"
+    (package,) = [path.name for path in (project / "src").iterdir() if path.is_dir()]
+    server = run.start_server(stack, framework, "sqlite", variant or "starter", project, package)
+    run.seed_and_check(server)
+    return name, server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("servers", nargs="+", metavar="NAME=PROJECT[:bare]")
+    parser.add_argument("--endpoint", choices=ENDPOINTS, default="health")
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--seconds", type=int, default=3)
+    args = parser.parse_args()
+    endpoint = ENDPOINTS[args.endpoint]
+    with ExitStack() as stack:
+        servers = dict(started(stack, spec) for spec in args.servers)
+        for server in servers.values():
+            run.load(server, endpoint, 2)  # warm-up
+        samples: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+        for number in range(args.rounds):
+            run.progress(f"round {number + 1} of {args.rounds}")
+            order = list(servers) if number % 2 == 0 else list(reversed(servers))
+            for name in order:
+                samples[name].append(run.load(servers[name], endpoint, args.seconds))
+    first = next(iter(samples.values()))
+    print(f"{endpoint.name}: median of {args.rounds} runs of {args.seconds} s, in turns")
+    print("| server | req/s | CPU us/req | p99 ms | paired ratio |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, runs in samples.items():
+        ratio = statistics.median(a["rps"] / b["rps"] for a, b in zip(runs, first, strict=True))
+        print(
+            f"| {name} | {statistics.median(r['rps'] for r in runs):.0f} "
+            f"| {statistics.median(r['cpu_us'] for r in runs):.0f} "
+            f"| {statistics.median(r['p99_ms'] for r in runs):.1f} | {ratio:.3f} |"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
