@@ -59,16 +59,16 @@ class Criterion:
 # on I/O); and the FastAPI starter's rate over the Flask starter's on the 422 path.
 MEASURED_RUN = "stackwise's benchmarks/run.py, full run of 2026-12-01"
 HEAVY_TRAFFIC_RPS = {
-    ("fastapi", "async"): 236.0,
-    ("fastapi", "sync"): 198.0,
-    ("flask", "sync"): 243.0,
+    ("fastapi", "async"): 303.0,
+    ("fastapi", "sync"): 279.0,
+    ("flask", "sync"): 360.0,
 }
 DOWNSTREAM_RPS = {
-    ("fastapi", "async"): 1172.0,
-    ("fastapi", "sync"): 485.0,
-    ("flask", "sync"): 184.0,
+    ("fastapi", "async"): 1514.0,
+    ("fastapi", "sync"): 636.0,
+    ("flask", "sync"): 188.0,
 }
-INVALID_INPUT_RATIO = 1.67
+INVALID_INPUT_RATIO = 1.70
 
 
 def over_flask(figures: dict[tuple[str, str], float], endpoints: str) -> str:
