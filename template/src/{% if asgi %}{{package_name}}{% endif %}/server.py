@@ -52,8 +52,8 @@ class DeadlineH11Protocol(H11Protocol):
         super().data_received(data)
         if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
             # Part of a request is in: all of it must be in by the deadline. Most requests
-            # arrive whole in one read and never set the timer (about 3 % of a small
-            # response's cost under load, measured with benchmarks/ab_servers.py).
+            # arrive whole in one read and set no timer, which costs 2 to 3 % of a small
+            # response under load (measured with stackwise's benchmarks/ab_servers.py).
             if self.read_deadline is None:
                 self.read_deadline = self.loop.call_later(self.read_timeout, self.read_timed_out)
         else:
