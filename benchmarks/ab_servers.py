@@ -3,17 +3,20 @@ weighs once the server, the HTTP parser and the client are in the way (ab_fastap
 the app's own code, in process).
 
     .venv-test/bin/python benchmarks/ab_servers.py --endpoint health \\
-        bare=/tmp/ab/shipped:bare shipped=/tmp/ab/shipped variant=/tmp/ab/variant
+        bare=/tmp/ab/shipped:bare shipped=/tmp/ab/shipped variant=/tmp/ab/variant \\
+        asyncio=/tmp/ab/shipped,EVENT_LOOP=asyncio
 
 Each PROJECT is a generated project on SQLite, installed as benchmarks/run.py installs its own
 (`uv sync --no-dev --compile-bytecode`); a variant is a copy with one change (remove its
 `.venv` and sync it again: the environment names its folder). `NAME=PROJECT:bare` is the bare
-app of the project's framework in that project's environment, as run.py measures it. Every
+app of the project's framework in that project's environment, as run.py measures it.
+`,VAR=VALUE` after either sets a variable of the server's environment (a setting of the starter,
+such as EVENT_LOOP, which the bare FastAPI app reads too). Every
 server runs its production command with one worker on a new database of its own, as in run.py
 (the same functions: writes unlimited, 100 items seeded, every endpoint checked). The servers
 then take turns, round after round (ABC, CBA...), on one endpoint with wrk (1 thread, 32
-connections). It prints each one's median requests per second, CPU time per request and p99,
-and its paired ratio: the median over the rounds of its requests per second divided by the
+connections). It prints each one's median requests per second, CPU time per request, p50 and
+p99, and its paired ratio: the median over the rounds of its requests per second divided by the
 first server's in the same round.
 """
 
@@ -34,23 +37,32 @@ ENDPOINTS = {
 
 
 def started(stack: ExitStack, spec: str) -> tuple[str, run.Server]:
-    """The server NAME=PROJECT[:bare] names, seeded and checked."""
+    """The server NAME=PROJECT[:bare][,VAR=VALUE...] names, seeded and checked."""
     name, _, target = spec.partition("=")
+    target, *assignments = target.split(",")
     folder, _, variant = target.partition(":")
+    env = dict(assignment.partition("=")[::2] for assignment in assignments)
     project = Path(folder).resolve()
     answers = (project / ".copier-answers.yml").read_text(encoding="utf-8")
-    if not name or variant not in ("", "bare") or "database: sqlite\n" not in answers:
-        raise SystemExit(f"error: {spec}: give NAME=PROJECT or NAME=PROJECT:bare, on SQLite")
+    if (
+        not name
+        or variant not in ("", "bare")
+        or not all(env)
+        or "database: sqlite\n" not in answers
+    ):
+        raise SystemExit(f"error: {spec}: give NAME=PROJECT[:bare][,VAR=VALUE...], on SQLite")
     framework = "flask" if "framework: flask\n" in answers else "fastapi"
     (package,) = [path.name for path in (project / "src").iterdir() if path.is_dir()]
-    server = run.start_server(stack, framework, "sqlite", variant or "starter", project, package)
+    server = run.start_server(
+        stack, framework, "sqlite", variant or "starter", project, package, **env
+    )
     run.seed_and_check(server)
     return name, server
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("servers", nargs="+", metavar="NAME=PROJECT[:bare]")
+    parser.add_argument("servers", nargs="+", metavar="NAME=PROJECT[:bare][,VAR=VALUE...]")
     parser.add_argument("--endpoint", choices=ENDPOINTS, default="health")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--seconds", type=int, default=3)
@@ -68,13 +80,14 @@ def main() -> None:
                 samples[name].append(run.load(servers[name], endpoint, args.seconds))
     first = next(iter(samples.values()))
     print(f"{endpoint.name}: median of {args.rounds} runs of {args.seconds} s, in turns")
-    print("| server | req/s | CPU us/req | p99 ms | paired ratio |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| server | req/s | CPU us/req | p50 ms | p99 ms | paired ratio |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, runs in samples.items():
         ratio = statistics.median(a["rps"] / b["rps"] for a, b in zip(runs, first, strict=True))
         print(
             f"| {name} | {statistics.median(r['rps'] for r in runs):.0f} "
             f"| {statistics.median(r['cpu_us'] for r in runs):.0f} "
+            f"| {statistics.median(r['p50_ms'] for r in runs):.1f} "
             f"| {statistics.median(r['p99_ms'] for r in runs):.1f} | {ratio:.3f} |"
         )
 

@@ -793,6 +793,7 @@ def load(server: Server, endpoint: Endpoint, seconds: int) -> dict[str, float]:
         )
     return {
         "rps": run["rps"],
+        "p50_ms": run["p50_ms"],
         "p99_ms": run["p99_ms"],
         "cpu_us": cpu / run["requests"] * 1e6,
     }

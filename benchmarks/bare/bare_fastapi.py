@@ -16,7 +16,8 @@ no thread).
 It is served by uvicorn, one process, with the options of the starter's production command
 (`python -m <package>`, `__main__.py`) at their defaults: the same logging configuration
 (uvicorn's, every logger on stdout; log level info, so the access log is on), no `Server`
-header, forwarded headers not trusted, the same graceful-shutdown timeout, uvicorn's h11 parser
+header, forwarded headers not trusted, the same graceful-shutdown timeout, the event loop
+EVENT_LOOP names (as the starter reads it: uvloop unless it says asyncio), uvicorn's h11 parser
 with the same head size limit (the starter's adds its read deadlines to it: `server.py`).
 """
 
@@ -119,6 +120,7 @@ if __name__ == "__main__":
         proxy_headers=False,
         forwarded_allow_ips=None,
         timeout_graceful_shutdown=20,
+        loop=os.environ.get("EVENT_LOOP", "auto"),
         server_header=False,
         http="h11",
         h11_max_incomplete_event_size=16 * 1024,
