@@ -8,7 +8,9 @@ string or a boolean is not a price, an integer is); names trimmed, then 1 to 100
 without control characters; a body only as `application/json` (else 415); HEAD wherever GET is;
 no Content-Type on a 204; no Server header; one CORS policy; 400 for malformed or too deeply
 nested JSON; 422 with the same `errors` entries (`loc`, `msg`, `type`, in Pydantic's words);
-ids and `after` within the id column's range, a 422 beyond it, whatever the number (never a 500).
+ids and `after` within the id column's range, a 422 beyond it, whatever the number (never a 500),
+and spelled as Pydantic reads an integer from text (`01`, `+1`, `1_0`, `1.0`; not `1e0`, nor
+digits other than ASCII's).
 And the server's limits: lists in pages (`?limit=N&after=ID`, `{"items": [...], "next": ...}`),
 writes over WRITE_RATE_LIMIT a 429 with `Retry-After`, the security headers and `Cache-Control:
 no-store` on every answer, `/ready` beside `/health`. With auth=apikey, the same contract for a
@@ -216,6 +218,36 @@ def bounds_cases() -> list[Case]:
     return cases
 
 
+# Integers in the URL, spelled as FastAPI reads them (Pydantic's rule), which every starter follows:
+# whitespace around, a sign, leading zeros, underscores between digits and a fraction of zeros
+# are 1 (or 10); other digits, bases, exponents and fractions are no integer.
+SPELLINGS_OF_1 = ("01", "+1", "%201%20", "%C2%A01", "1.0", "0_1.00")
+NO_INTEGERS = ("1.5", "1.", "1e0", "0x1", "1__0", "_1", "%D9%A1", "%C2%B9", "1.0_0")
+
+
+def spelling_cases() -> list[Case]:
+    """Every starter takes the same spellings of an integer in a URL, and refuses the same."""
+    cases = [Case("GET", "/api/items/1_0", 404, detail="There is no item 10.")]
+    for text in SPELLINGS_OF_1:
+        cases += [
+            Case("GET", f"/api/items/{text}", 200, json=ITEM_1),
+            Case(
+                "GET",
+                f"/api/items?limit={text}",
+                200,
+                json=page_body([ITEM_1], "/api/items?limit=1&after=1"),
+            ),
+        ]
+    for text in NO_INTEGERS:
+        item_id = err("path", "item_id", type_="int_parsing")
+        after = err("query", "after", type_="int_parsing")
+        cases += [
+            Case("GET", f"/api/items/{text}", 422, detail=INVALID, errors=[item_id]),
+            Case("GET", f"/api/items?after={text}", 422, detail=INVALID, errors=[after]),
+        ]
+    return cases
+
+
 CASES = [
     Case("GET", "/health", 200, json={"status": "ok"}),
     Case("HEAD", "/health", 200),
@@ -247,6 +279,7 @@ CASES = [
     Case("GET", "/api/items?limit=1&after=1", 200, json=page_body([ITEM_2])),
     Case("GET", "/api/items?after=2", 200, json=page_body([])),
     *bounds_cases(),
+    *spelling_cases(),
     Case(
         "GET",
         "/api/items?limit=0",
