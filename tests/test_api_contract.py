@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import pytest
 
@@ -736,7 +736,7 @@ def problems(case: Case, status: int, headers: dict[str, str], body: bytes, page
         "title": title(status),
         "status": status,
         "detail": case.detail,
-        "instance": case.path.split("?")[0],
+        "instance": unquote(case.path.split("?")[0]),  # the path as the app reads it
     }
     if case.errors is not None:
         wanted_problem["errors"] = case.errors
