@@ -5,9 +5,11 @@ as it should, at the prompt's check and as a flag."""
 import keyword
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+from copier import run_copy
 
 from stackwise import questions
 from tests.support import import_names
@@ -83,3 +85,57 @@ def test_a_refused_name_given_as_a_flag_is_one_line_naming_the_flag(tmp_path: An
     assert "choose another --name" in result.stderr.lower()
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()
+
+
+# The projects whose tests import the project's package and the tests' own modules (conftest,
+# postgresql, test_errors), every file that does so at least once.
+IMPORTING_BOTH = (
+    {"framework": "fastapi", "auth": "jwt", "database": "postgresql"},
+    {
+        "framework": "flask",
+        "auth": "session",
+        "pages": True,
+        "database": "postgresql",
+        "error_format": "negotiated",
+    },
+    {
+        "framework": "flask",
+        "auth": "session",
+        "pages": True,
+        "database": "sqlite",
+        "error_format": "negotiated",
+    },
+    {"framework": "flask", "auth": "none", "database": "postgresql"},
+    {
+        "framework": "hybrid",
+        "auth": "session",
+        "pages": True,
+        "database": "sqlite",
+        "error_format": "negotiated",
+    },
+)
+
+
+@pytest.mark.parametrize("package", ["alpha_app", "zulu_app"])  # before and after "tests"
+def test_the_tests_imports_are_sorted_whatever_the_package_is_called(
+    tmp_path: Path, template_dir: Path, package: str
+) -> None:
+    """ruff sorts the package's imports and the tests' own in two sections: in one, a package
+    named after "tests" (`zulu_app`) had to come after them, and the project failed its linter."""
+    for number, answers in enumerate(IMPORTING_BOTH):
+        run_copy(
+            str(template_dir),
+            str(tmp_path / f"p{number}"),
+            data={"project_name": "demo-app", "package_name": package, **answers},
+            defaults=True,
+            quiet=True,
+            exclude=["*.js", "*.css"],
+        )
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "I", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
