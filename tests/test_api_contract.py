@@ -238,9 +238,9 @@ def spelling_cases() -> list[Case]:
                 json=page_body([ITEM_1], "/api/items?limit=1&after=1"),
             ),
         ]
+    item_id = err("path", "item_id", type_="int_parsing")
+    after = err("query", "after", type_="int_parsing")
     for text in NO_INTEGERS:
-        item_id = err("path", "item_id", type_="int_parsing")
-        after = err("query", "after", type_="int_parsing")
         cases += [
             Case("GET", f"/api/items/{text}", 422, detail=INVALID, errors=[item_id]),
             Case("GET", f"/api/items?after={text}", 422, detail=INVALID, errors=[after]),
