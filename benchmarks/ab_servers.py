@@ -13,7 +13,10 @@ app of the project's framework in that project's environment, as run.py measures
 `,VAR=VALUE` after either sets a variable of the server's environment (a setting of the starter,
 such as EVENT_LOOP, which the bare FastAPI app reads too). Every
 server runs its production command with one worker on a new database of its own, as in run.py
-(the same functions: writes unlimited, 100 items seeded, every endpoint checked). The servers
+(the same functions: writes unlimited, 100 items seeded, every endpoint checked). A project
+with auth (jwt or apikey) is measured as run.py's authenticated writes are: its writes carry a
+credential its manage command made, and its bare app (named after a starter of the same
+project) checks it with the same libraries, on that starter's database. The servers
 then take turns, round after round (ABC, CBA...), on one endpoint with wrk (1 thread, 32
 connections). It prints each one's median requests per second, CPU time per request, p50 and
 p99, and its paired ratio: the median over the rounds of its requests per second divided by the
@@ -21,6 +24,8 @@ first server's in the same round.
 """
 
 import argparse
+import re
+import secrets
 import statistics
 import sys
 from contextlib import ExitStack
@@ -36,8 +41,17 @@ ENDPOINTS = {
 }
 
 
+# A project with auth: its starter's database, its SECRET_KEY and its token endpoint, which
+# the bare app of the same project shares, as in run.py's authenticated writes.
+AUTH_SETTINGS = {"SECRET_KEY": secrets.token_hex(32), "ACCESS_TOKEN_MINUTES": "120"}
+shared_databases: dict[Path, str] = {}
+token_servers: dict[Path, str] = {}
+
+
 def started(stack: ExitStack, spec: str) -> tuple[str, run.Server]:
-    """The server NAME=PROJECT[:bare][,VAR=VALUE...] names, seeded and checked."""
+    """The server NAME=PROJECT[:bare][,VAR=VALUE...] names, seeded and checked. A bare app of
+    a project with auth comes after a starter of the same project (it checks the credentials
+    that starter makes)."""
     name, _, target = spec.partition("=")
     target, *assignments = target.split(",")
     folder, _, variant = target.partition(":")
@@ -53,9 +67,31 @@ def started(stack: ExitStack, spec: str) -> tuple[str, run.Server]:
         raise SystemExit(f"error: {spec}: give NAME=PROJECT[:bare][,VAR=VALUE...], on SQLite")
     framework = "flask" if "framework: flask\n" in answers else "fastapi"
     (package,) = [path.name for path in (project / "src").iterdir() if path.is_dir()]
+    found = re.search(r"^auth: (\w+)$", answers, re.MULTILINE)
+    auth = found[1] if found else "none"
+    token_server = None
+    if auth != "none":
+        database = shared_databases.setdefault(
+            project, f"sqlite:///data/ab-auth-{secrets.token_hex(6)}.db"
+        )
+        env = {**AUTH_SETTINGS, "DATABASE_URL": database, **env}
+        token_server = token_servers.get(project)
+        if variant == "bare" and token_server is None:
+            raise SystemExit(f"error: {spec}: name a starter of this project before its bare app")
     server = run.start_server(
-        stack, framework, "sqlite", variant or "starter", project, package, **env
+        stack,
+        framework,
+        "sqlite",
+        variant or "starter",
+        project,
+        package,
+        auth=auth,
+        token_server=token_server,
+        section="auth" if auth != "none" else "apps",
+        **env,
     )
+    if variant == "":
+        token_servers.setdefault(project, server.base)
     run.seed_and_check(server)
     return name, server
 
