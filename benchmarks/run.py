@@ -1052,6 +1052,14 @@ def median_of(server: Server, endpoint: Endpoint, key: str) -> float:
     return statistics.median(sample[key] for sample in server.samples[endpoint.name])
 
 
+def quartiles(values: list[float]) -> list[float]:
+    """The first and third quartiles of `values` (both the one value when there is one)."""
+    if len(values) < 2:
+        return [values[0], values[0]]
+    first, _, third = statistics.quantiles(values, n=4, method="inclusive")
+    return [first, third]
+
+
 def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each starter against its bare app, endpoint by endpoint; and the FastAPI starter against
     the Flask starter (the bare apps' ratio beside it), for each section, database and auth
@@ -1072,6 +1080,12 @@ def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str
         for endpoint in starter.endpoints:
             starter_rps = median_of(starter, endpoint, "rps")
             bare_rps = median_of(bare, endpoint, "rps")
+            paired = [
+                a["rps"] / b["rps"]
+                for a, b in zip(
+                    starter.samples[endpoint.name], bare.samples[endpoint.name], strict=True
+                )
+            ]
             apps.append(
                 {
                     "section": section,
@@ -1092,15 +1106,10 @@ def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str
                     / median_of(starter, endpoint, "cpu_us"),
                     "target": target,
                     "met": starter_rps / bare_rps >= target,
-                    # Each round's starter run against the bare run right after it.
-                    "paired_ratio": statistics.median(
-                        a["rps"] / b["rps"]
-                        for a, b in zip(
-                            starter.samples[endpoint.name],
-                            bare.samples[endpoint.name],
-                            strict=True,
-                        )
-                    ),
+                    # Each round's starter run against the bare run right after it: their
+                    # median, and the middle half of them (how far one run's ratio strays).
+                    "paired_ratio": statistics.median(paired),
+                    "paired_quartiles": quartiles(paired),
                     "starter_rps_runs": [s["rps"] for s in starter.samples[endpoint.name]],
                     "bare_rps_runs": [s["rps"] for s in bare.samples[endpoint.name]],
                 }
@@ -1197,15 +1206,18 @@ def apps_table(rows: list[dict[str, Any]], title: str, auth: bool) -> list[str]:
     lines = [
         title,
         "",
-        f"| framework | {second} | endpoint | starter req/s | bare req/s | ratio | starter p99 ms "
+        f"| framework | {second} | endpoint | starter req/s | bare req/s | ratio "
+        "| paired ratios, middle half | starter p99 ms "
         "| bare p99 ms | CPU us/req starter / bare | ratio by CPU | target |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
+        first, third = row["paired_quartiles"]
         lines.append(
             f"| {row['framework']} | {row[second]} | `{row['endpoint']}` "
             f"| {row['starter_rps']:.0f} "
-            f"| {row['bare_rps']:.0f} | {row['ratio']:.2f}x | {row['starter_p99_ms']:.1f} "
+            f"| {row['bare_rps']:.0f} | {row['ratio']:.2f}x | {first:.2f} to {third:.2f} "
+            f"| {row['starter_p99_ms']:.1f} "
             f"| {row['bare_p99_ms']:.1f} | {row['starter_cpu_us']:.0f} / {row['bare_cpu_us']:.0f} "
             f"| {row['cpu_ratio']:.2f}x | >= {row['target']}x {verdict(row['met'])} |"
         )

@@ -118,6 +118,8 @@ def check_app_rows(
         for key in APP_FIGURES:
             assert positive(row[key]), (row["framework"], row["database"], row["endpoint"], key)
         assert row["ratio"] == pytest.approx(row["starter_rps"] / row["bare_rps"])
+        first, third = row["paired_quartiles"]
+        assert 0 < first <= row["paired_ratio"] <= third
         assert row["target"] == (0.9 if row["section"] == "auth" else 0.95)
         assert row["met"] is (row["ratio"] >= row["target"])
 
