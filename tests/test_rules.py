@@ -432,3 +432,12 @@ def test_the_performance_criterion_quotes_the_latest_full_run() -> None:
         r"^\| sqlite \| `POST /api/items 422` \|(?: [\d.]+ \|){2} ([\d.]+)x", run, re.M
     )
     assert float(ratio) == rules.INVALID_INPUT_RATIO
+
+
+@pytest.mark.parametrize(
+    ("flask", "rank"),
+    [(400.0, "the most"), (250.0, "between the FastAPI starter's two"), (100.0, "the least")],
+)
+def test_the_flask_starters_place_follows_the_figures(flask: float, rank: str) -> None:
+    figures = {("fastapi", "async"): 300.0, ("fastapi", "sync"): 200.0, ("flask", "sync"): flask}
+    assert rules.flask_rank(figures) == rank
