@@ -24,7 +24,6 @@ first server's in the same round.
 """
 
 import argparse
-import re
 import secrets
 import statistics
 import sys
@@ -57,18 +56,17 @@ def started(stack: ExitStack, spec: str) -> tuple[str, run.Server]:
     folder, _, variant = target.partition(":")
     env = dict(assignment.partition("=")[::2] for assignment in assignments)
     project = Path(folder).resolve()
-    answers = (project / ".copier-answers.yml").read_text(encoding="utf-8")
+    answers = run.postgres.answers(project)
     if (
         not name
         or variant not in ("", "bare")
         or not all(env)
-        or "database: sqlite\n" not in answers
+        or answers.get("database") != "sqlite"
     ):
         raise SystemExit(f"error: {spec}: give NAME=PROJECT[:bare][,VAR=VALUE...], on SQLite")
-    framework = "flask" if "framework: flask\n" in answers else "fastapi"
+    framework = "flask" if answers.get("framework") == "flask" else "fastapi"
     (package,) = [path.name for path in (project / "src").iterdir() if path.is_dir()]
-    found = re.search(r"^auth: (\w+)$", answers, re.MULTILINE)
-    auth = found[1] if found else "none"
+    auth = answers.get("auth", "none")
     token_server = None
     if auth != "none":
         database = shared_databases.setdefault(
@@ -90,7 +88,7 @@ def started(stack: ExitStack, spec: str) -> tuple[str, run.Server]:
         section="auth" if auth != "none" else "apps",
         **env,
     )
-    if variant == "":
+    if auth != "none" and variant == "":
         token_servers.setdefault(project, server.base)
     run.seed_and_check(server)
     return name, server
