@@ -6,7 +6,8 @@ the app's own code, in process).
         bare=/tmp/ab/shipped:bare shipped=/tmp/ab/shipped variant=/tmp/ab/variant \\
         asyncio=/tmp/ab/shipped,EVENT_LOOP=asyncio
 
-Each PROJECT is a generated project on SQLite, installed as benchmarks/run.py installs its own
+Each PROJECT is a generated project on SQLite (or on PostgreSQL, without auth: on the server
+that STACKWISE_TEST_POSTGRES_URL names, else a throw-away one), installed as benchmarks/run.py installs its own
 (`uv sync --no-dev --compile-bytecode`); a variant is a copy with one change (remove its
 `.venv` and sync it again: the environment names its folder). `NAME=PROJECT:bare` is the bare
 app of the project's framework in that project's environment, as run.py measures it.
@@ -57,16 +58,23 @@ def started(stack: ExitStack, spec: str) -> tuple[str, run.Server]:
     env = dict(assignment.partition("=")[::2] for assignment in assignments)
     project = Path(folder).resolve()
     answers = run.postgres.answers(project)
+    database = answers.get("database")
+    auth = answers.get("auth", "none")
     if (
         not name
         or variant not in ("", "bare")
         or not all(env)
-        or answers.get("database") != "sqlite"
+        or database not in ("sqlite", "postgresql")
+        or database == "postgresql" and auth != "none"
     ):
-        raise SystemExit(f"error: {spec}: give NAME=PROJECT[:bare][,VAR=VALUE...], on SQLite")
+        raise SystemExit(
+            f"error: {spec}: give NAME=PROJECT[:bare][,VAR=VALUE...], on SQLite, or on "
+            "PostgreSQL without auth"
+        )
+    if database == "postgresql":
+        run.start_postgres(stack)
     framework = "flask" if answers.get("framework") == "flask" else "fastapi"
     (package,) = [path.name for path in (project / "src").iterdir() if path.is_dir()]
-    auth = answers.get("auth", "none")
     token_server = None
     if auth != "none":
         database = shared_databases.setdefault(
@@ -79,7 +87,7 @@ def started(stack: ExitStack, spec: str) -> tuple[str, run.Server]:
     server = run.start_server(
         stack,
         framework,
-        "sqlite",
+        database,
         variant or "starter",
         project,
         package,
