@@ -57,18 +57,18 @@ class Criterion:
 # defaults on one worker (by framework and endpoints), for a page of 100 items from PostgreSQL
 # (CPU-bound ORM work) and for a call to a downstream service that answers after 50 ms (waiting
 # on I/O); and the FastAPI starter's rate over the Flask starter's on the 422 path.
-MEASURED_RUN = "stackwise's benchmarks/run.py, full run of 2026-12-02"
+MEASURED_RUN = "stackwise's benchmarks/run.py, full run of 2026-12-02, 08:40 UTC"
 HEAVY_TRAFFIC_RPS = {
-    ("fastapi", "async"): 310.0,
-    ("fastapi", "sync"): 205.0,
-    ("flask", "sync"): 294.0,
+    ("fastapi", "async"): 213.0,
+    ("fastapi", "sync"): 202.0,
+    ("flask", "sync"): 219.0,
 }
 DOWNSTREAM_RPS = {
-    ("fastapi", "async"): 1691.0,
-    ("fastapi", "sync"): 586.0,
-    ("flask", "sync"): 185.0,
+    ("fastapi", "async"): 1104.0,
+    ("fastapi", "sync"): 152.0,
+    ("flask", "sync"): 183.0,
 }
-INVALID_INPUT_RATIO = 1.79
+INVALID_INPUT_RATIO = 2.22
 
 
 def over_flask(figures: dict[tuple[str, str], float], endpoints: str) -> str:
@@ -93,7 +93,8 @@ CRITERIA = {
         ),
         Criterion(
             "performance",
-            "async endpoints wait on I/O without holding a thread; measured on one worker "
+            "async endpoints wait on I/O without holding a thread (sync ones hold one of a "
+            "worker's 10, as Flask's views do); measured on one worker "
             "under 256 connections, calls to a service that answers in 50 ms at "
             f"{over_flask(DOWNSTREAM_RPS, 'async')} the Flask starter's "
             f"rate with async endpoints, {over_flask(DOWNSTREAM_RPS, 'sync')} "
