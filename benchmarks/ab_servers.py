@@ -7,14 +7,15 @@ the app's own code, in process).
         asyncio=/tmp/ab/shipped,EVENT_LOOP=asyncio
 
 Each PROJECT is a generated project on SQLite (or on PostgreSQL, without auth: on the server
-that STACKWISE_TEST_POSTGRES_URL names, else a throw-away one), installed as benchmarks/run.py installs its own
-(`uv sync --no-dev --compile-bytecode`); a variant is a copy with one change (remove its
-`.venv` and sync it again: the environment names its folder). `NAME=PROJECT:bare` is the bare
-app of the project's framework in that project's environment, as run.py measures it.
-`,VAR=VALUE` after either sets a variable of the server's environment (a setting of the starter,
-such as EVENT_LOOP, which the bare FastAPI app reads too). Every
-server runs its production command with one worker on a new database of its own, as in run.py
-(the same functions: writes unlimited, 100 items seeded, every endpoint checked). A project
+that STACKWISE_TEST_POSTGRES_URL names, else a throw-away one), installed as benchmarks/run.py
+installs its own (`uv sync --no-dev --compile-bytecode`); a variant is a copy with one change
+(remove its `.venv` and sync it again: the environment names its folder). `NAME=PROJECT:bare`
+is the bare app of the project's framework in that project's environment, as run.py measures
+it. `,VAR=VALUE` after either sets a variable of the server's environment (a setting of the
+starter, such as EVENT_LOOP, which the bare FastAPI app reads too, or WEB_THREADS, which it
+does not: it keeps AnyIO's 40 threads). Every server runs its production command with one
+worker on a new database of its own, as in run.py (the same functions: writes unlimited, 100
+items seeded, every endpoint checked). A project
 with auth (jwt or apikey) is measured as run.py's authenticated writes are: its writes carry a
 credential its manage command made, and its bare app (named after a starter of the same
 project) checks it with the same libraries, on that starter's database. The servers
@@ -65,7 +66,7 @@ def started(stack: ExitStack, spec: str) -> tuple[str, run.Server]:
         or variant not in ("", "bare")
         or not all(env)
         or database not in ("sqlite", "postgresql")
-        or database == "postgresql" and auth != "none"
+        or (database == "postgresql" and auth != "none")
     ):
         raise SystemExit(
             f"error: {spec}: give NAME=PROJECT[:bare][,VAR=VALUE...], on SQLite, or on "
