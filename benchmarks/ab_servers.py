@@ -78,10 +78,10 @@ def started(stack: ExitStack, spec: str) -> tuple[str, run.Server]:
     (package,) = [path.name for path in (project / "src").iterdir() if path.is_dir()]
     token_server = None
     if auth != "none":
-        database = shared_databases.setdefault(
+        url = shared_databases.setdefault(
             project, f"sqlite:///data/ab-auth-{secrets.token_hex(6)}.db"
         )
-        env = {**AUTH_SETTINGS, "DATABASE_URL": database, **env}
+        env = {**AUTH_SETTINGS, "DATABASE_URL": url, **env}
         token_server = token_servers.get(project)
         if variant == "bare" and token_server is None:
             raise SystemExit(f"error: {spec}: name a starter of this project before its bare app")
@@ -126,7 +126,7 @@ def main() -> None:
     print("| server | req/s | CPU us/req | p50 ms | p99 ms | paired ratio |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, runs in samples.items():
-        ratio = statistics.median(a["rps"] / b["rps"] for a, b in zip(runs, first, strict=True))
+        ratio = statistics.median(run.paired_ratios(runs, first))
         print(
             f"| {name} | {statistics.median(r['rps'] for r in runs):.0f} "
             f"| {statistics.median(r['cpu_us'] for r in runs):.0f} "

@@ -1052,6 +1052,11 @@ def median_of(server: Server, endpoint: Endpoint, key: str) -> float:
     return statistics.median(sample[key] for sample in server.samples[endpoint.name])
 
 
+def paired_ratios(runs: list[dict[str, float]], against: list[dict[str, float]]) -> list[float]:
+    """Each round's requests per second over those of the run it took turns with."""
+    return [a["rps"] / b["rps"] for a, b in zip(runs, against, strict=True)]
+
+
 def quartiles(values: list[float]) -> list[float]:
     """The first and third quartiles of `values` (both the one value when there is one)."""
     if len(values) < 2:
@@ -1080,12 +1085,7 @@ def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str
         for endpoint in starter.endpoints:
             starter_rps = median_of(starter, endpoint, "rps")
             bare_rps = median_of(bare, endpoint, "rps")
-            paired = [
-                a["rps"] / b["rps"]
-                for a, b in zip(
-                    starter.samples[endpoint.name], bare.samples[endpoint.name], strict=True
-                )
-            ]
+            paired = paired_ratios(starter.samples[endpoint.name], bare.samples[endpoint.name])
             apps.append(
                 {
                     "section": section,
