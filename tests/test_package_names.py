@@ -116,26 +116,66 @@ IMPORTING_BOTH = (
 )
 
 
+# Besides those, the API-key projects and one without a database: every Python file of the
+# template that names the package is in one of them.
+NAMING_THE_PACKAGE = (
+    *IMPORTING_BOTH,
+    {"framework": "fastapi", "auth": "apikey", "database": "postgresql", "deploy": "kubernetes"},
+    {"framework": "flask", "auth": "apikey", "database": "sqlite"},
+    {"framework": "hybrid", "auth": "jwt", "database": "postgresql", "deploy": "kubernetes"},
+    {"framework": "fastapi", "auth": "none", "database": "none"},
+)
+LONGEST = 40
+
+
+def render(
+    template_dir: Path, dest: Path, package: str, combinations: tuple[dict[str, Any], ...]
+) -> None:
+    for number, answers in enumerate(combinations):
+        run_copy(
+            str(template_dir),
+            str(dest / f"p{number}"),
+            data={"project_name": "demo-app", "package_name": package, **answers},
+            defaults=True,
+            quiet=True,
+            exclude=["*.js", "*.css"],
+        )
+
+
+def ruff(*args: str, cwd: Path) -> None:
+    """ruff on every project in `cwd`, each with its own configuration (pyproject.toml)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", *args, "--no-cache", "."],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("package", ["alpha_app", "zulu_app"])  # before and after "tests"
 def test_the_tests_imports_are_sorted_whatever_the_package_is_called(
     tmp_path: Path, template_dir: Path, package: str
 ) -> None:
     """ruff sorts the package's imports and the tests' own in two sections: in one, a package
     named after "tests" (`zulu_app`) had to come after them, and the project failed its linter."""
-    for number, answers in enumerate(IMPORTING_BOTH):
-        run_copy(
-            str(template_dir),
-            str(tmp_path / f"p{number}"),
-            data={"project_name": "demo-app", "package_name": package, **answers},
-            defaults=True,
-            quiet=True,
-            exclude=["*.js", "*.css"],
-        )
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "I", "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    render(template_dir, tmp_path, package, IMPORTING_BOTH)
+    ruff("check", "--select", "I", cwd=tmp_path)
+
+
+def test_the_longest_name_is_refused_one_character_on() -> None:
+    assert problem("a" * LONGEST) == ""
+    refusal = problem("a" * (LONGEST + 1))
+    assert f"is {LONGEST + 1} characters long: use at most {LONGEST}" in refusal
+
+
+def test_a_package_name_of_the_longest_kind_keeps_within_the_projects_line_length(
+    tmp_path: Path, template_dir: Path
+) -> None:
+    """Every line that names the package fits ruff's 100 columns, formatted as ruff would: with
+    a 64-character name, 25 lines of one project did not."""
+    package = "long_" + "x" * (LONGEST - len("long_"))
+    render(template_dir, tmp_path, package, NAMING_THE_PACKAGE)
+    ruff("check", cwd=tmp_path)
+    ruff("format", "--check", cwd=tmp_path)
