@@ -22,7 +22,8 @@ project) checks it with the same libraries, on that starter's database. The serv
 then take turns, round after round (ABC, CBA...), on one endpoint with wrk (1 thread, 32
 connections). It prints each one's median requests per second, CPU time per request, p50 and
 p99, and its paired ratio: the median over the rounds of its requests per second divided by the
-first server's in the same round.
+first server's in the same round, with the interval where that median lies at 95 % confidence
+or more (run.median_interval; its coverage in brackets).
 """
 
 import argparse
@@ -123,15 +124,17 @@ def main() -> None:
                 samples[name].append(run.load(servers[name], endpoint, args.seconds))
     first = next(iter(samples.values()))
     print(f"{endpoint.name}: median of {args.rounds} runs of {args.seconds} s, in turns")
-    print("| server | req/s | CPU us/req | p50 ms | p99 ms | paired ratio |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| server | req/s | CPU us/req | p50 ms | p99 ms | paired ratio | its interval |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, runs in samples.items():
-        ratio = statistics.median(run.paired_ratios(runs, first))
+        paired = run.paired_ratios(runs, first)
+        (low, high), coverage = run.median_interval(paired)
         print(
             f"| {name} | {statistics.median(r['rps'] for r in runs):.0f} "
             f"| {statistics.median(r['cpu_us'] for r in runs):.0f} "
             f"| {statistics.median(r['p50_ms'] for r in runs):.1f} "
-            f"| {statistics.median(r['p99_ms'] for r in runs):.1f} | {ratio:.3f} |"
+            f"| {statistics.median(r['p99_ms'] for r in runs):.1f} "
+            f"| {statistics.median(paired):.3f} | {low:.3f} to {high:.3f} ({coverage:.0%}) |"
         )
 
 

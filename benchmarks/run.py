@@ -46,6 +46,7 @@ import argparse
 import ast
 import importlib.metadata
 import json
+import math
 import os
 import platform
 import re
@@ -1065,6 +1066,23 @@ def quartiles(values: list[float]) -> list[float]:
     return [first, third]
 
 
+def median_interval(values: list[float], confidence: float = 0.95) -> tuple[list[float], float]:
+    """A distribution-free confidence interval for the median of `values`, from their order
+    statistics: the k-th smallest to the k-th largest, with k the largest whose coverage (the
+    chance that the true median lies between them, from the binomial distribution) is still at
+    least `confidence`; with too few values for that, the smallest to the largest. Returns the
+    interval and its coverage."""
+    ordered, n = sorted(values), len(values)
+
+    def coverage(k: int) -> float:
+        return 1 - 2 * sum(math.comb(n, i) for i in range(k)) / 2**n
+
+    k = 1
+    while k < (n + 1) // 2 and coverage(k + 1) >= confidence:
+        k += 1
+    return [ordered[k - 1], ordered[n - k]], coverage(k)
+
+
 def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each starter against its bare app, endpoint by endpoint; and the FastAPI starter against
     the Flask starter (the bare apps' ratio beside it), for each section, database and auth
@@ -1086,6 +1104,7 @@ def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str
             starter_rps = median_of(starter, endpoint, "rps")
             bare_rps = median_of(bare, endpoint, "rps")
             paired = paired_ratios(starter.samples[endpoint.name], bare.samples[endpoint.name])
+            interval, coverage = median_interval(paired)
             apps.append(
                 {
                     "section": section,
@@ -1110,6 +1129,11 @@ def app_rows(servers: list[Server]) -> tuple[list[dict[str, Any]], list[dict[str
                     # median, and the middle half of them (how far one run's ratio strays).
                     "paired_ratio": statistics.median(paired),
                     "paired_quartiles": quartiles(paired),
+                    # Where the median paired ratio lies, at `paired_coverage` confidence: with
+                    # the target inside, this run cannot tell whether the row meets it.
+                    "paired_interval": interval,
+                    "paired_coverage": coverage,
+                    "decided": not interval[0] < target <= interval[1],
                     "starter_rps_runs": [s["rps"] for s in starter.samples[endpoint.name]],
                     "bare_rps_runs": [s["rps"] for s in bare.samples[endpoint.name]],
                 }
@@ -1167,8 +1191,9 @@ def tool_versions() -> dict[str, str]:
     }
 
 
-def verdict(met: bool) -> str:
-    return "met" if met else "**missed**"
+def verdict(met: bool, decided: bool = True) -> str:
+    shown = "met" if met else "**missed**"
+    return shown if decided else f"{shown}, within noise"
 
 
 def generator_table(gen: dict[str, Any]) -> list[str]:
@@ -1207,19 +1232,22 @@ def apps_table(rows: list[dict[str, Any]], title: str, auth: bool) -> list[str]:
         title,
         "",
         f"| framework | {second} | endpoint | starter req/s | bare req/s | ratio "
-        "| paired ratios, middle half | starter p99 ms "
+        "| paired ratios, middle half | paired median, its interval | starter p99 ms "
         "| bare p99 ms | CPU us/req starter / bare | ratio by CPU | target |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
         first, third = row["paired_quartiles"]
+        low, high = row["paired_interval"]
         lines.append(
             f"| {row['framework']} | {row[second]} | `{row['endpoint']}` "
             f"| {row['starter_rps']:.0f} "
             f"| {row['bare_rps']:.0f} | {row['ratio']:.2f}x | {first:.2f} to {third:.2f} "
+            f"| {row['paired_ratio']:.2f} ({low:.2f} to {high:.2f}) "
             f"| {row['starter_p99_ms']:.1f} "
             f"| {row['bare_p99_ms']:.1f} | {row['starter_cpu_us']:.0f} / {row['bare_cpu_us']:.0f} "
-            f"| {row['cpu_ratio']:.2f}x | >= {row['target']}x {verdict(row['met'])} |"
+            f"| {row['cpu_ratio']:.2f}x | >= {row['target']}x "
+            f"{verdict(row['met'], row['decided'])} |"
         )
     return lines
 

@@ -1,7 +1,9 @@
 """benchmarks/run.py --quick runs end to end and writes well-formed results (no timing is
 asserted: the figures depend on the machine); --only runs some sections and writes theirs."""
 
+import importlib.util
 import json
+import random
 import signal
 import subprocess
 import sys
@@ -122,6 +124,33 @@ def check_app_rows(
         assert 0 < first <= row["paired_ratio"] <= third
         assert row["target"] == (0.9 if row["section"] == "auth" else 0.95)
         assert row["met"] is (row["ratio"] >= row["target"])
+        low, high = row["paired_interval"]
+        assert low <= row["paired_ratio"] <= high
+        assert 0 < row["paired_coverage"] < 1
+        assert row["decided"] is not (low < row["target"] <= high)
+
+
+def benchmark_run() -> Any:
+    spec = importlib.util.spec_from_file_location("benchmark_run", ROOT / "benchmarks" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("n", "rank", "coverage"),
+    # The binomial coverage of the k-th smallest to the k-th largest of n values.
+    [(2, 1, 0.5), (6, 1, 1 - 2 / 64), (11, 2, 1 - 24 / 2048), (15, 4, 1 - 2 * 576 / 32768)],
+)
+def test_the_interval_of_a_median_is_the_widest_rank_that_keeps_95_percent(
+    n: int, rank: int, coverage: float
+) -> None:
+    values = [float(value) for value in range(1, n + 1)]
+    random.Random(n).shuffle(values)
+    interval, covered = benchmark_run().median_interval(values)
+    assert interval == [rank, n + 1 - rank]
+    assert covered == pytest.approx(coverage)
 
 
 @pytest.mark.slow
