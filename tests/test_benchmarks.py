@@ -143,7 +143,7 @@ def benchmark_run() -> Any:
     # The binomial coverage of the k-th smallest to the k-th largest of n values.
     [(2, 1, 0.5), (6, 1, 1 - 2 / 64), (11, 2, 1 - 24 / 2048), (15, 4, 1 - 2 * 576 / 32768)],
 )
-def test_the_interval_of_a_median_is_the_widest_rank_that_keeps_95_percent(
+def test_the_interval_of_a_median_is_the_narrowest_that_keeps_95_percent(
     n: int, rank: int, coverage: float
 ) -> None:
     values = [float(value) for value in range(1, n + 1)]
