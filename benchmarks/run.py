@@ -3,6 +3,7 @@
     python benchmarks/run.py            # the full run (about 30 minutes)
     python benchmarks/run.py --quick    # a short run (about 4 minutes), less precise
     python benchmarks/run.py --only auth heavy   # some sections only (the full profile)
+    python benchmarks/run.py --only apps --rounds 31   # more rounds: narrower intervals
 
 Run it with the Python of an environment holding stackwise and its dev group (scripts/test makes
 .venv-test): the `stackwise` and `copier` commands beside it are measured, and it shares the tests'
@@ -60,7 +61,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -1341,6 +1342,12 @@ def packages_of(starter: str, database: str) -> list[str]:
     return packages
 
 
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
+    return int(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run, less precise")
@@ -1352,8 +1359,16 @@ def main() -> None:
         metavar="SECTION",
         help=f"run only these sections ({', '.join(SECTIONS)}); all of them by default",
     )
+    parser.add_argument(
+        "--rounds",
+        type=positive_int,
+        help="wrk runs of each server and endpoint in the apps and auth sections "
+        f"({FULL.rounds} in the full run, {QUICK.rounds} with --quick)",
+    )
     args = parser.parse_args()
     profile = QUICK if args.quick else FULL
+    if args.rounds:
+        profile = replace(profile, rounds=args.rounds)
     sections = [section for section in SECTIONS if section in (args.only or SECTIONS)]
     # The apps and heavy traffic run on PostgreSQL too: a throw-away server.
     needs_postgres = "apps" in sections or "heavy" in sections

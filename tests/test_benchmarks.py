@@ -156,7 +156,7 @@ def test_the_interval_of_a_median_is_the_narrowest_that_keeps_95_percent(
 @pytest.mark.slow
 @pytest.mark.benchmark
 def test_the_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
-    stdout, results = run_quick(tmp_path)
+    stdout, results = run_quick(tmp_path, "--rounds", "3")
     assert "| fastapi | sqlite | `GET /health` |" in stdout
     assert "| fastapi | postgresql | `POST /api/items 201` |" in stdout
     assert "| flask | jwt | `POST /api/items 201` |" in stdout
@@ -171,6 +171,8 @@ def test_the_quick_benchmark_writes_well_formed_results(tmp_path: Path) -> None:
 
     assert results["sections"] == ["generator", "apps", "auth", "heavy"]
     check_app_rows(results["apps"], ROWS)
+    assert results["settings"]["rounds"] == 3
+    assert all(len(row["starter_rps_runs"]) == 3 for row in results["apps"])
 
     compared = results["fastapi_vs_flask"]
     assert {
@@ -212,14 +214,21 @@ def test_only_the_sections_asked_for_are_run(tmp_path: Path) -> None:
     assert "postgresql" not in results["versions"]  # no PostgreSQL server without the apps
 
 
-def test_an_unknown_section_is_refused_in_one_line() -> None:
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--only", "everything"], "invalid choice: 'everything'"),
+        (["--rounds", "0"], "not a whole number of at least 1: '0'"),
+    ],
+)
+def test_a_bad_argument_is_refused_in_one_line(arguments: list[str], message: str) -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--only", "everything"],
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), *arguments],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert result.returncode == 2
-    assert "invalid choice: 'everything'" in result.stderr
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
