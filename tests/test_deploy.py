@@ -32,6 +32,7 @@ MANIFESTS = ("configmap.yaml", "deployment.yaml", "service.yaml", "hpa.yaml", "p
 # With PostgreSQL, the Job that runs the migrations of a release.
 MIGRATE_JOB = "migrate-job.yaml"
 # The longest project name copier.yml accepts: Kubernetes names must stay within 63 characters.
+# (The package name it implies is longer than a package name may be: given apart.)
 LONG_NAME = "A" + "-b" * 31 + "c"
 
 
@@ -55,7 +56,13 @@ VARIANTS = [
     }
     for framework, deploy in itertools.product(frameworks(), ("none", "docker", "kubernetes"))
 ] + [
-    {"framework": "fastapi", "deploy": "kubernetes", "team_size": "small", "name": LONG_NAME},
+    {
+        "framework": "fastapi",
+        "deploy": "kubernetes",
+        "team_size": "small",
+        "name": LONG_NAME,
+        "package_name": "long_name",
+    },
     {
         "framework": "flask",
         "deploy": "kubernetes",
@@ -74,12 +81,12 @@ def manifests(project: Path) -> list[str]:
 
 def variant_id(answers: dict[str, str]) -> str:
     """framework-deploy-team, then the database when it is not the usual one for the deployment
-    (an auth answer follows from the database: left out)."""
+    (an auth answer follows from the database, a package name from the project's: left out)."""
     usual = DATABASES[answers["deploy"]]
     return "-".join(
         "long-name" if value == LONG_NAME else value
         for key, value in answers.items()
-        if not (key == "database" and value == usual) and key != "auth"
+        if not (key == "database" and value == usual) and key not in ("auth", "package_name")
     )
 
 
