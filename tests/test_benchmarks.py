@@ -1,7 +1,6 @@
 """benchmarks/run.py --quick runs end to end and writes well-formed results (no timing is
 asserted: the figures depend on the machine); --only runs some sections and writes theirs."""
 
-import importlib.util
 import json
 import random
 import signal
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.template import ROOT
+from tests.support.template import ROOT, load_script
 
 GENERATOR_FIGURES = (
     "python_ms",
@@ -130,14 +129,6 @@ def check_app_rows(
         assert row["decided"] is not (low < row["target"] <= high)
 
 
-def benchmark_run() -> Any:
-    spec = importlib.util.spec_from_file_location("benchmark_run", ROOT / "benchmarks" / "run.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize(
     ("n", "rank", "coverage"),
     # The binomial coverage of the k-th smallest to the k-th largest of n values.
@@ -148,7 +139,7 @@ def test_the_interval_of_a_median_is_the_narrowest_that_keeps_95_percent(
 ) -> None:
     values = [float(value) for value in range(1, n + 1)]
     random.Random(n).shuffle(values)
-    interval, covered = benchmark_run().median_interval(values)
+    interval, covered = load_script("benchmarks/run.py").median_interval(values)
     assert interval == [rank, n + 1 - rank]
     assert covered == pytest.approx(coverage)
 

@@ -1,22 +1,17 @@
 """scripts/render_all.py: its comparison of two rendered trees names every renamed, removed, added
 and changed file with the number of combinations, and one render is copier's own project."""
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from tests.support.combinations import combination_id, supported
-from tests.support.template import ROOT
+from tests.support.template import load_script
 
 
 def render_all() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("render_all", ROOT / "scripts" / "render_all.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/render_all.py")
 
 
 def tree(root: Path, projects: dict[str, dict[str, str]]) -> Path:
