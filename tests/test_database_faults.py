@@ -3,7 +3,9 @@ workers, on SQLite and on a real PostgreSQL server of the test's own (tests/supp
 
 Items survive SIGTERM and a restart; 1,000 POSTs at 50 concurrent give exactly 1,000 rows with
 unique ids, each 201 matched by its row; SIGTERM in the middle of that load loses no write a
-client was told about; with PostgreSQL stopped, requests get 503 problem documents (no
+client was told about; sign-ins, refreshes and sign-outs go on while items are written (on SQLite,
+whose read transactions cannot become writes once another write has committed); with PostgreSQL
+stopped, requests get 503 problem documents (no
 traceback, no driver text), readiness fails and liveness holds, and the same server serves again
 once the database is back."""
 
@@ -17,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -38,6 +41,17 @@ VARIANTS = {
         "framework": "fastapi",
         "needs_async": True,
         "database": "postgresql",
+    },
+}
+# Accounts whose sign-in reads before it writes: the Flask app's (tokens.py, which the sync
+# FastAPI app shares) and the async FastAPI app's own.
+SIGN_IN_VARIANTS = {
+    "flask-jwt-sqlite": {"framework": "flask", "auth": "jwt", "database": "sqlite"},
+    "fastapi-async-jwt-sqlite": {
+        "framework": "fastapi",
+        "needs_async": True,
+        "auth": "jwt",
+        "database": "sqlite",
     },
 }
 DRIVER_TEXT = ("Traceback", "sqlalchemy", "psycopg", "sqlite3", "OperationalError", "SELECT")
@@ -168,6 +182,52 @@ def test_sigterm_during_the_load_loses_no_acknowledged_write(deployment: Deploym
     acknowledged = created_ids(responses)
     assert acknowledged, "no write was acknowledged before SIGTERM"
     assert set(acknowledged) <= set(deployment.ids())
+
+
+@pytest.mark.parametrize("variant", list(SIGN_IN_VARIANTS))
+def test_sign_ins_go_on_while_items_are_written(render: Render, variant: str) -> None:
+    project = render(**SIGN_IN_VARIANTS[variant], deploy="none", team_size="solo")
+    deployment = Deployment(project, "sqlite:///data/app.db")
+    with deployment.serving() as server, ThreadPoolExecutor(max_workers=24) as pool:
+        assert server.account is not None
+        email, password = server.account
+        outcomes = list(
+            pool.map(
+                lambda n: (
+                    signs_in_and_out(server.base, email, password)
+                    if n % 4 == 0
+                    else ("item", post(server.base, n)[0])
+                ),
+                range(200),
+            )
+        )
+    assert sorted(set(outcomes)) == [("item", 201), ("sign-out", 204)]
+
+
+def signs_in_and_out(base: str, email: str, password: str) -> tuple[str, int]:
+    """Signs in, refreshes the token, signs out: the first step that fails and its status, or
+    ("sign-out", 204)."""
+    steps = [
+        ("sign-in", "token", {"grant_type": "password", "username": email, "password": password}),
+        ("refresh", "token", {"grant_type": "refresh_token"}),
+        ("sign-out", "logout", {}),
+    ]
+    refresh_token = ""
+    for step, path, fields in steps:
+        if step != "sign-in":
+            fields["refresh_token"] = refresh_token
+        status, _, body = request(
+            "POST",
+            f"{base}/api/auth/{path}",
+            urlencode(fields).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            timeout=30,
+        )
+        if status not in (200, 204):
+            return step, status
+        if status == 200:
+            refresh_token = json.loads(body)["refresh_token"]
+    return "sign-out", 204
 
 
 def deployment_rows(deployment: Deployment) -> list[int]:
