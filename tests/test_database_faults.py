@@ -3,11 +3,11 @@ workers, on SQLite and on a real PostgreSQL server of the test's own (tests/supp
 
 Items survive SIGTERM and a restart; 1,000 POSTs at 50 concurrent give exactly 1,000 rows with
 unique ids, each 201 matched by its row; SIGTERM in the middle of that load loses no write a
-client was told about; sign-ins, refreshes and sign-outs go on while items are written (on SQLite,
-whose read transactions cannot become writes once another write has committed); with PostgreSQL
-stopped, requests get 503 problem documents (no
-traceback, no driver text), readiness fails and liveness holds, and the same server serves again
-once the database is back."""
+client was told about; sign-ins, refreshes and sign-outs go on while items are written (on
+SQLite, whose read transactions cannot become writes once another write has committed); with
+PostgreSQL stopped, requests get 503 problem documents (no traceback, no driver text),
+readiness fails and liveness holds, and the same server serves again once the database is
+back."""
 
 import json
 import sqlite3
