@@ -57,18 +57,18 @@ class Criterion:
 # defaults on one worker (by framework and endpoints), for a page of 100 items from PostgreSQL
 # (CPU-bound ORM work) and for a call to a downstream service that answers after 50 ms (waiting
 # on I/O); and the FastAPI starter's rate over the Flask starter's on the 422 path.
-MEASURED_RUN = "stackwise's benchmarks/run.py, full run of 2026-12-02, 08:40 UTC"
+MEASURED_RUN = "stackwise's benchmarks/run.py, full run of 2026-12-03, 06:39 UTC"
 HEAVY_TRAFFIC_RPS = {
-    ("fastapi", "async"): 213.0,
-    ("fastapi", "sync"): 202.0,
-    ("flask", "sync"): 219.0,
+    ("fastapi", "async"): 326.0,
+    ("fastapi", "sync"): 281.0,
+    ("flask", "sync"): 336.0,
 }
 DOWNSTREAM_RPS = {
-    ("fastapi", "async"): 1104.0,
+    ("fastapi", "async"): 1350.0,
     ("fastapi", "sync"): 152.0,
-    ("flask", "sync"): 183.0,
+    ("flask", "sync"): 184.0,
 }
-INVALID_INPUT_RATIO = 2.22
+INVALID_INPUT_RATIO = 1.56
 
 
 def over_flask(figures: dict[tuple[str, str], float], endpoints: str) -> str:
