@@ -1,7 +1,12 @@
+import hashlib
+import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 
 from tests.support.template import Render, copy_template
 
@@ -12,16 +17,40 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_template(tmp_path_factory.mktemp("template"))
 
 
+@pytest.fixture(scope="session")
+def renders(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session keeps each project it has rendered, by answers: shared by the xdist
+    workers (the folder of their temporary folders), so that the tests of one combination (the
+    gate, the starter's, schemathesis) render it once between them."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "renders"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture
-def render(copie: Any, template_dir: Path) -> Render:
-    """Render the template with pytest-copie; answers not given take copier.yml's defaults."""
+def render(
+    copie: Any, template_dir: Path, renders: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Render:
+    """Render the template with pytest-copie; answers not given take copier.yml's defaults. Each
+    call gives a project of its own to change: a copy of the session's render of those answers,
+    made on first use."""
 
     def _render(**answers: Any) -> Path:
-        result = copie.copy(
-            extra_answers={"project_name": "demo-app", **answers}, template_dir=template_dir
-        )
-        assert result.exit_code == 0, result.exception
-        return Path(result.project_dir)
+        given = {"project_name": "demo-app", **answers}
+        key = hashlib.sha256(json.dumps(given, sort_keys=True).encode()).hexdigest()[:16]
+        rendered = renders / key
+        with FileLock(f"{rendered}.lock"):
+            if not rendered.is_dir():
+                result = copie.copy(extra_answers=given, template_dir=template_dir)
+                assert result.exit_code == 0, result.exception
+                partial = renders / f"{key}.partial"
+                shutil.rmtree(partial, ignore_errors=True)
+                shutil.copytree(result.project_dir, partial, symlinks=True)
+                partial.rename(rendered)
+        project = tmp_path_factory.mktemp("rendered") / "demo-app"
+        shutil.copytree(rendered, project, symlinks=True)
+        return project
 
     return _render
 

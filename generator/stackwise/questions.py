@@ -5,7 +5,6 @@ validators are rendered the way copier renders them, so the CLI refuses exactly 
 refuses, before anything is written.
 """
 
-import copy
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
@@ -80,7 +79,7 @@ class Question:
             if _is_template(default):
                 default = _template(default).render(**context)
             if self.type == "yaml":
-                return copy.deepcopy(_parse_yaml(default))
+                return _fresh(_parse_yaml(default))
         return self.coerce(default) if default is not None else ""
 
     def applies(self, context: dict[str, Any]) -> bool:
@@ -108,6 +107,19 @@ class Question:
 def _parse_yaml(text: str) -> Any:
     # A long list (reserved_package_names) takes milliseconds to build, on every resolve.
     return yaml.load(text, Loader=_LOADER)
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of parsed YAML that shares nothing mutable with the cached parse.
+
+    Its strings, numbers and dates are immutable: only its lists and dicts are copied
+    (copy.deepcopy took about a quarter of resolving a supported combination).
+    """
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fresh(item) for item in value]
+    return value
 
 
 def _is_template(text: str) -> bool:
