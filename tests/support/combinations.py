@@ -4,12 +4,10 @@ way the CLI checks them (stackwise.resolve.resolve). Nothing here lists values b
 choice, a new dimension key or a validator that starts accepting `hybrid` changes the sets.
 
 The all-pairs subset is deterministic (every pair of values of two dimensions that some supported
-combination holds, held by at least one member), built by greedy covering and then made smaller
-by a seeded local search (`_fewer`); `covering()` does the greedy part for every triple (or any
-number) of dimensions."""
+combination holds, held by at least one member), built by greedy covering; `covering()` does the
+same for every triple (or any number) of dimensions."""
 
 import itertools
-import random
 from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
@@ -111,81 +109,18 @@ def covering(
     combinations hold: greedily, the combination that covers most interactions not yet covered
     (the first such, in the given order)."""
     each = [interactions(combination, strength, dimensions) for combination in combinations]
-    return [combinations[index] for index in _greedy(each)]
-
-
-def _greedy(each: list[set[Interaction]]) -> list[int]:
     uncovered = set().union(*each)
-    chosen: list[int] = []
+    chosen: list[Combination] = []
     while uncovered:
-        best = max(range(len(each)), key=lambda index: len(each[index] & uncovered))
-        chosen.append(best)
+        best = max(range(len(combinations)), key=lambda index: len(each[index] & uncovered))
+        chosen.append(combinations[best])
         uncovered -= each[best]
     return chosen
 
 
-# How long `_fewer` looks for a covering one member smaller before it settles: 10,000 swaps take
-# about a second and bring the gate from greedy's 23 combinations to 20 (30,000 and 100,000 found
-# no smaller one); each combination of the gate costs about a minute of CI.
-SWAPS = 10_000
-
-
-def _fewer(each: list[set[Interaction]], chosen: list[int], swaps: int = SWAPS) -> list[int]:
-    """A covering with fewer members holding every interaction of `each`, found from `chosen`
-    (a covering) by local search: drop the member whose interactions others hold most, then,
-    while some interaction is held by no member, add a combination that holds it (the one holding
-    most such, of a sample) and drop the member that least needs to stay. Seeded, and every choice
-    made in a fixed order: each xdist worker finds the same covering."""
-    universe = sorted(set().union(*each), key=repr)
-    number = {interaction: index for index, interaction in enumerate(universe)}
-    held_by = [sorted(number[interaction] for interaction in held) for held in each]
-    holders: list[list[int]] = [[] for _ in universe]
-    for index, held in enumerate(held_by):
-        for interaction in held:
-            holders[interaction].append(index)
-    members = list(chosen)
-    count = [0] * len(universe)
-    for member in members:
-        for interaction in held_by[member]:
-            count[interaction] += 1
-    rng = random.Random(0)
-    uncovered: set[int] = set()
-
-    def needed(member: int) -> int:
-        return sum(1 for interaction in held_by[member] if count[interaction] == 1)
-
-    def drop(position: int) -> None:
-        for interaction in held_by[members.pop(position)]:
-            count[interaction] -= 1
-            if count[interaction] == 0:
-                uncovered.add(interaction)
-
-    best = list(members)
-    while len(members) > 1:
-        drop(min(range(len(members)), key=lambda position: needed(members[position])))
-        for _ in range(swaps):
-            if not uncovered:
-                break
-            options = holders[rng.choice(sorted(uncovered))]
-            sample = rng.sample(options, min(20, len(options)))
-            added = max(sample, key=lambda index: len(uncovered.intersection(held_by[index])))
-            members.append(added)
-            for interaction in held_by[added]:
-                count[interaction] += 1
-            uncovered.difference_update(held_by[added])
-            least = [needed(member) for member in members[:-1]]
-            drop(rng.choice([position for position, n in enumerate(least) if n == min(least)]))
-        if uncovered:
-            break
-        best = list(members)
-    return sorted(best)
-
-
 def all_pairs(combinations: list[Combination]) -> list[Combination]:
-    """A small subset holding every pair the given combinations hold: greedy's covering, made
-    smaller by `_fewer`."""
-    each = [interactions(combination) for combination in combinations]
-    return [combinations[index] for index in _fewer(each, _greedy(each))]
+    """A small subset holding every pair the given combinations hold."""
+    return covering(combinations)
 
 
 @cache
