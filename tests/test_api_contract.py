@@ -13,12 +13,14 @@ and spelled as Pydantic reads an integer from text (`01`, `+1`, `1_0`, `1.0`; no
 digits other than ASCII's).
 And the server's limits: lists in pages (`?limit=N&after=ID`, `{"items": [...], "next": ...}`),
 writes over WRITE_RATE_LIMIT a 429 with `Retry-After`, the security headers and `Cache-Control:
-no-store` on every answer, `/ready` beside `/health`. With auth=apikey, the same contract for a
-client with a key, and for one without: open reads, and writes refused with a 401 that names the
-scheme in `WWW-Authenticate` (AUTH_CASES). With auth=jwt (an API's default, so CASES run with
-an access token too): signing in, refresh rotation, reuse, signing out, the writes' 401s for a
-missing, expired or tampered bearer token, and the 429 of failed sign-ins, alike everywhere; and
-the docs page's "Authorize" signs in and writes through Swagger UI, offline.
+no-store` on every answer, `/ready` beside `/health`; a route that raises a 500 that names no
+cause, whose traceback the log holds once (in the hybrid, on either side; its /health then a 503).
+With auth=apikey, the same contract for a client with a key, and for one without: open reads, and
+writes refused with a 401 that names the scheme in `WWW-Authenticate` (AUTH_CASES). With auth=jwt
+(an API's default, so CASES run with an access token too): signing in, refresh rotation, reuse,
+signing out, the writes' 401s for a missing, expired or tampered bearer token, and the 429 of
+failed sign-ins, alike everywhere; and the docs page's "Authorize" signs in and writes through
+Swagger UI, offline.
 With auth=session (pages on): the whole table with a signed-in session's cookie and CSRF token,
 the writes' 401 (the cookie challenge) and 403 (no or a wrong CSRF token), signing in on the
 /login page (its cookie's attributes, one answer for a wrong password and an unknown email, the
@@ -34,6 +36,7 @@ Known difference, normalised here: Flask answers OPTIONS on every route by itsel
 import base64
 import hashlib
 import hmac
+import itertools
 import json
 import re
 import subprocess
@@ -1065,20 +1068,57 @@ def test_every_starter_keeps_a_session_alike(
     assert broken == [], "\n".join(broken)
 
 
-@pytest.mark.parametrize("framework", ["fastapi", "flask"])
-def test_an_unhandled_error_hides_its_cause(render: Render, framework: str, tmp_path: Path) -> None:
-    project = render(framework=framework, error_format="negotiated", **COMMON)
+# An app of the project's with a route that fails; in the hybrid, one on its Flask side too, and
+# a Flask /health that fails (the FastAPI app's /health then answers 503).
+FAILING_HYBRID_APP = """
+from failing_app import create_app as make_app
+
+
+def create_app():
+    app = make_app()
+    legacy = app.state.legacy_app
+
+    @legacy.get("/boom-in-flask")
+    def legacy_boom():
+        raise RuntimeError("secret detail")
+
+    legacy.view_functions["legacy.health"] = lambda: ({"status": "down"}, 500)
+    return app
+"""
+SERVER_ERROR = "The server could not complete the request."
+FAILING_HEALTH = {"status": "failing", "legacy": "failing: 500 Internal Server Error"}
+
+
+@pytest.mark.parametrize("error_format", ["problem", "html", "negotiated"])
+@pytest.mark.parametrize("variant", ["fastapi", "flask-pydantic", "hybrid", "hybrid-root"])
+def test_an_unhandled_error_hides_its_cause(
+    render: Render, variant: str, error_format: str, tmp_path: Path
+) -> None:
+    """A route that raises: a 500 in the error format, with the contract's headers and a detail
+    that says nothing of the cause, which the log holds once per request."""
+    project = render(**VARIANTS[variant], **COMMON, error_format=error_format)
+    framework = VARIANTS[variant]["framework"]
     (tmp_path / "failing_app.py").write_text(FAILING_APP)
-    argv = ["-c", serve_script(framework, "failing_app")]
+    (tmp_path / "failing_hybrid_app.py").write_text(FAILING_HYBRID_APP)
+    module = "failing_hybrid_app" if framework == "hybrid" else "failing_app"
+    argv = ["-c", serve_script(framework, module)]
+    boom = [Case("GET", "/boom", 500, detail=SERVER_ERROR)]
+    if framework == "hybrid":
+        legacy = "/legacy" if VARIANTS[variant].get("legacy_mount") == "prefix" else ""
+        boom.append(Case("GET", f"{legacy}/boom-in-flask", 500, detail=SERVER_ERROR))
+    accepts = {"problem": [JSON], "html": [BROWSER_ACCEPT], "negotiated": [JSON, BROWSER_ACCEPT]}
+    broken = []
     with running(project, argv, PYTHONPATH=str(tmp_path), **ENVIRONMENT) as server:
-        answers = [
-            http_request("GET", server.base + "/boom", None, {"Accept": accept})
-            for accept in (JSON, BROWSER_ACCEPT)
-        ]
-    # Each failure's traceback is logged, once; the response never shows it.
-    assert server.output.count("Traceback (most recent call last)") == 2, server.output
-    for (status, headers, body), content_type in zip(answers, (PROBLEM, HTML), strict=True):
-        assert status == 500
-        assert headers["content-type"] == content_type
-        assert b"secret detail" not in body
-        assert "server" not in headers
+        for accept, case in itertools.product(accepts[error_format], boom):
+            status, headers, body = send(server.base, case, accept)
+            broken += problems(case, status, headers, body, accept == BROWSER_ACCEPT)
+            if b"secret" in body or b"Traceback" in body:
+                broken.append(f"{case.path} shows the cause: {body[:300]!r}")
+        if framework == "hybrid":
+            status, _, body = http_request("GET", server.base + "/health")
+            if (status, json.loads(body)) != (503, FAILING_HEALTH):
+                broken.append(f"/health with a failing Flask app: {status} {body!r}")
+    failures = len(boom) * len(accepts[error_format])
+    assert server.output.count("Traceback (most recent call last)") == failures, server.output
+    assert server.output.count("RuntimeError: secret detail") == failures, server.output
+    assert broken == [], "\n".join(broken)

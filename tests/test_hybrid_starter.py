@@ -2,8 +2,8 @@
 every path the FastAPI app has no route for) or under /legacy, in the quality gate's combinations
 (tests/support/combinations.py; the gate runs each project's own checks). Under its production
 command (uvicorn) on 127.0.0.1, requests reach both apps, the Flask app's links start with its
-mount point, both apps read one settings object, /health covers both, and the errors of both
-sides come in the chosen format."""
+mount point, both apps read one settings object, and the errors of both sides come in the chosen
+format (a 500 on either side, and /health when the Flask app fails: tests/test_api_contract.py)."""
 
 import json
 import re
@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from tests.support import combinations
-from tests.support.apps import FAILING_APP, serve_script
 from tests.support.browser import visit_offline
 from tests.support.fastapi_checks import (
     API,
@@ -35,25 +34,6 @@ from tests.support.servers import running
 from tests.support.template import Render
 
 APP_NAME = "Teashop (hybrid)"
-
-
-# The FastAPI app's failing route (FAILING_APP, imported as failing_app), with one on the Flask
-# side and a Flask /health that fails: for the 500s, their logs, and /health's 503.
-FAILING_HYBRID_APP = """
-from failing_app import create_app as make_app
-
-
-def create_app():
-    app = make_app()
-    legacy = app.state.legacy_app
-
-    @legacy.get("/boom-in-flask")
-    def legacy_boom():
-        raise RuntimeError("secret legacy detail")
-
-    legacy.view_functions["legacy.health"] = lambda: ({"status": "down"}, 500)
-    return app
-"""
 
 
 def prefix_of(answers: dict[str, Any]) -> str:
@@ -162,30 +142,6 @@ def check_flask_routes_are_not_described(base: str, docs: str, auth: str) -> Non
         assert set(schema["paths"]) == paths
 
 
-def check_failures(project: Path, error_format: str, prefix: str) -> None:
-    (project / "failing_app.py").write_text(FAILING_APP)
-    (project / "failing_hybrid_app.py").write_text(FAILING_HYBRID_APP)
-    argv = ["-c", serve_script("hybrid", "failing_hybrid_app")]
-    with running(project, argv, PYTHONPATH=str(project)) as server:
-        status, _, body = call(server.base, "GET", "/health")
-        assert status == 503
-        assert json.loads(body) == {
-            "status": "failing",
-            "legacy": "failing: 500 Internal Server Error",
-        }
-        for path in ("/boom", f"{prefix}/boom-in-flask"):
-            for accept, html in ((API, False), (BROWSER, True)):
-                response = call(server.base, "GET", path, headers=accept)
-                check_error(response, 500, error_format, html)
-                assert b"secret" not in response[2]
-                assert b"Traceback" not in response[2]
-                assert response[1]["x-content-type-options"] == "nosniff"
-    # Four failed requests, two on each side: each traceback logged once, with the exception.
-    assert server.output.count("Traceback (most recent call last)") == 4, server.output
-    assert server.output.count("RuntimeError: secret detail") == 2, server.output
-    assert server.output.count("RuntimeError: secret legacy detail") == 2, server.output
-
-
 @pytest.mark.slow
 def test_hybrid_project(render: Render, hybrid_combination: dict[str, Any]) -> None:
     answers = hybrid_combination
@@ -205,7 +161,6 @@ def test_hybrid_project(render: Render, hybrid_combination: dict[str, Any]) -> N
         check_docs(server.base, answers["docs"])
         check_pages(server.base, answers)
     assert "Traceback" not in server.output, server.output
-    check_failures(project, answers["error_format"], prefix)
 
 
 def test_files_follow_the_answers(render: Render, hybrid_combination: dict[str, Any]) -> None:

@@ -28,9 +28,14 @@ RECIPE = "2: bytecode compiled"  # change it when _make changes: a new environme
 
 def requirements() -> list[str]:
     """Every requirement of every supported combination's project."""
+    template = TEMPLATE / "pyproject.toml.jinja"
+    # Many combinations share a pyproject.toml: each distinct text is parsed once.
+    texts = {
+        render_file(template, context(answers)) for answers in combinations.supported_answers()
+    }
     found: set[str] = set()
-    for answers in combinations.supported_answers():
-        pyproject = tomllib.loads(render_file(TEMPLATE / "pyproject.toml.jinja", context(answers)))
+    for text in texts:
+        pyproject = tomllib.loads(text)
         found.update(pyproject["project"].get("dependencies", []))
         found.update(pyproject.get("dependency-groups", {}).get("dev", []))
     return sorted(found)
