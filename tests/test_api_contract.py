@@ -30,8 +30,10 @@ To check a new rule in every starter, add a Case to CASES (or LEGACY_CASES for t
 Flask app, RATE_LIMITED_CASES for a server that limits writes): cases run in order, on a fresh
 app.
 
-Known difference, normalised here: Flask answers OPTIONS on every route by itself, so its
-`Allow` header names OPTIONS beside the methods of the contract."""
+Known differences: Flask answers OPTIONS on every route by itself (a 200, where FastAPI answers
+a 405), so its `Allow` header names OPTIONS beside the methods of the contract (normalised here);
+and Werkzeug reads a path's leading slashes as one (`//api/items` is `/api/items`, and the
+hybrid's `/legacy//hello` is the Flask app's `/hello`), where Starlette finds no route (a 404)."""
 
 import base64
 import hashlib
@@ -259,6 +261,11 @@ CASES = [
     Case("HEAD", "/api/items", 200),
     Case("POST", "/health", 405, content_type=None, allow="GET, HEAD", detail="Method Not Allowed"),
     Case("GET", "/no-such-page", 404, detail="Not Found"),
+    # A path is matched as written: no redirect for a trailing slash or a doubled one.
+    Case("GET", "/api/items/", 404, detail="Not Found"),
+    Case("GET", "/health/", 404, detail="Not Found"),
+    Case("GET", "/api//items", 404, detail="Not Found"),
+    Case("POST", "/api/items/", 404, {"name": "Tea", "price": 1}, detail="Not Found"),
     Case("GET", "/api/items", 200, json=page_body([])),
     # Names are trimmed; an integer is a price.
     Case(
@@ -453,6 +460,7 @@ CASES = [
 LEGACY_CASES = [
     Case("GET", "/legacy/health", 200, json={"status": "ok"}),
     Case("HEAD", "/legacy/hello", 200),
+    Case("GET", "/legacy/hello/", 404, detail="Not Found"),
     Case("POST", "/legacy/greetings", 200, {"name": " Ada "}, json={"greeting": "Hello, Ada!"}),
     Case("POST", "/legacy/greetings", 415, {"name": "Ada"}, content_type=None, detail=NOT_JSON),
     Case(
