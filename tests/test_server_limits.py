@@ -1,10 +1,10 @@
 """The production servers of the generated projects against clients that try to take them down:
-idle and slow connections, header floods (the server's memory read from /proc), Accept bombs,
-slow bodies that would hold the hybrid's Flask threads, oversized bodies to static files; and what
-a hostile request must not get: a redirect to another host, the docs in production, a client's
-writes past the rate limit. Each case runs the project's own production command on 127.0.0.1
-(tests/support/servers.py), with small limits through settings where the production default
-would make the case slow."""
+idle and slow connections, header floods (the server's memory read from /proc), Accept bombs, slow
+bodies that would hold the hybrid's Flask threads, oversized bodies to static files, broken chunked
+bodies; and what a hostile request must not get: a redirect to another host, the docs in
+production, a client's writes past the rate limit. Each case runs the project's own production
+command on 127.0.0.1 (tests/support/servers.py), with small limits through settings where the
+production default would make the case slow."""
 
 import json
 import re
@@ -220,6 +220,26 @@ def test_accept_bombs_are_refused_at_once(projects: dict[str, Path], framework: 
         assert headers["content-type"] == "application/problem+json"  # text/html came too late
         assert seconds < PROMPT
         assert_served_promptly(server, "/health")
+
+
+# Chunks whose size or end the server cannot parse.
+BROKEN_CHUNKS = [b"zz\r\n{}\r\n0\r\n\r\n", b"2\r\n{}XX0\r\n\r\n"]
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_broken_chunked_body_is_a_400(projects: dict[str, Path], framework: str) -> None:
+    """The Flask starter read such a body as it checked its size: gunicorn's parser raised, a 500
+    and a traceback. Every server refuses it as a bad request (uvicorn by itself)."""
+    head = (
+        b"POST /api/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    with serving(projects[framework]) as server:
+        for chunks in BROKEN_CHUNKS:
+            with socket.create_connection(("127.0.0.1", port_of(server)), timeout=10) as sock:
+                sock.sendall(head + chunks)
+                answer = sock.recv(65536).decode("latin-1")
+            assert re.match(r"HTTP/1\.1 400 ", answer), (chunks, answer)
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
