@@ -50,7 +50,7 @@ from urllib.parse import unquote, urlencode
 
 import pytest
 
-from tests.support.apps import FAILING_APP, serve_script
+from tests.support.apps import FAILING_APP, FAILING_HYBRID_APP, serve_script
 from tests.support.http_client import BROWSER_ACCEPT, post_chunked
 from tests.support.http_client import request as http_request
 from tests.support.projects import project_env, python
@@ -797,6 +797,10 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# The clients each error format is sent by: an API client, a browser, or both.
+ACCEPTS = {"problem": [JSON], "html": [BROWSER_ACCEPT], "negotiated": [JSON, BROWSER_ACCEPT]}
+
+
 def run_cases(base: str, cases: list[Case], accept: str) -> list[str]:
     page = accept == BROWSER_ACCEPT
     broken = []
@@ -811,9 +815,8 @@ def run_cases(base: str, cases: list[Case], accept: str) -> list[str]:
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_every_starter_keeps_the_contract(render: Render, variant: str, error_format: str) -> None:
     project = render(**VARIANTS[variant], **COMMON, error_format=error_format)
-    accepts = {"problem": [JSON], "html": [BROWSER_ACCEPT], "negotiated": [JSON, BROWSER_ACCEPT]}
     broken = []
-    for accept in accepts[error_format]:
+    for accept in ACCEPTS[error_format]:
         # A fresh app for each client: the cases count on the ids a fresh app gives.
         with running(project, ["-m", "demo_app"], **ENVIRONMENT) as server:
             broken += run_cases(server.base, CASES, accept)
@@ -1076,23 +1079,6 @@ def test_every_starter_keeps_a_session_alike(
     assert broken == [], "\n".join(broken)
 
 
-# An app of the project's with a route that fails; in the hybrid, one on its Flask side too, and
-# a Flask /health that fails (the FastAPI app's /health then answers 503).
-FAILING_HYBRID_APP = """
-from failing_app import create_app as make_app
-
-
-def create_app():
-    app = make_app()
-    legacy = app.state.legacy_app
-
-    @legacy.get("/boom-in-flask")
-    def legacy_boom():
-        raise RuntimeError("secret detail")
-
-    legacy.view_functions["legacy.health"] = lambda: ({"status": "down"}, 500)
-    return app
-"""
 SERVER_ERROR = "The server could not complete the request."
 FAILING_HEALTH = {"status": "failing", "legacy": "failing: 500 Internal Server Error"}
 
@@ -1120,10 +1106,9 @@ def test_an_unhandled_error_hides_its_cause(
     if framework == "hybrid":
         legacy = "/legacy" if VARIANTS[variant].get("legacy_mount") == "prefix" else ""
         boom.append(Case("GET", f"{legacy}/boom-in-flask", 500, detail=SERVER_ERROR))
-    accepts = {"problem": [JSON], "html": [BROWSER_ACCEPT], "negotiated": [JSON, BROWSER_ACCEPT]}
     broken = []
     with running(project, argv, PYTHONPATH=str(tmp_path), **ENVIRONMENT) as server:
-        for accept, case in itertools.product(accepts[error_format], boom):
+        for accept, case in itertools.product(ACCEPTS[error_format], boom):
             status, headers, body = send(server.base, case, accept)
             broken += problems(case, status, headers, body, accept == BROWSER_ACCEPT)
             if b"secret" in body or b"Traceback" in body:
@@ -1132,7 +1117,7 @@ def test_an_unhandled_error_hides_its_cause(
             status, _, body = http_request("GET", server.base + "/health")
             if (status, json.loads(body)) != (503, FAILING_HEALTH):
                 broken.append(f"/health with a failing Flask app: {status} {body!r}")
-    failures = len(boom) * len(accepts[error_format])
+    failures = len(boom) * len(ACCEPTS[error_format])
     assert server.output.count("Traceback (most recent call last)") == failures, server.output
     assert server.output.count("RuntimeError: secret detail") == failures, server.output
     assert broken == [], "\n".join(broken)

@@ -21,6 +21,24 @@ def create_app():
     return app
 """
 
+# The hybrid's: FAILING_APP (imported as failing_app), a route that fails on its Flask side too,
+# and a Flask /health that fails (the FastAPI app's /health then answers 503).
+FAILING_HYBRID_APP = """
+from failing_app import create_app as make_app
+
+
+def create_app():
+    app = make_app()
+    legacy = app.state.legacy_app
+
+    @legacy.get("/boom-in-flask")
+    def legacy_boom():
+        raise RuntimeError("secret detail")
+
+    legacy.view_functions["legacy.health"] = lambda: ({"status": "down"}, 500)
+    return app
+"""
+
 # FastAPI's production entry point runs uvicorn in its own process, which imports the app
 # factory from demo_app.app: replaced there.
 _SERVE_ASGI = """
