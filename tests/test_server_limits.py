@@ -55,6 +55,13 @@ def port_of(server: Server) -> int:
     return int(server.base.rsplit(":", 1)[1])
 
 
+def answer_to(server: Server, raw: bytes) -> str:
+    """The start of the server's answer to `raw`, sent as it is on a new connection."""
+    with socket.create_connection(("127.0.0.1", port_of(server)), timeout=10) as sock:
+        sock.sendall(raw)
+        return sock.recv(65536).decode("latin-1")
+
+
 def timed(call: Callable[[], Response]) -> tuple[Response, float]:
     start = time.monotonic()
     response = call()
@@ -236,9 +243,7 @@ def test_a_broken_chunked_body_is_a_400(projects: dict[str, Path], framework: st
     )
     with serving(projects[framework]) as server:
         for chunks in BROKEN_CHUNKS:
-            with socket.create_connection(("127.0.0.1", port_of(server)), timeout=10) as sock:
-                sock.sendall(head + chunks)
-                answer = sock.recv(65536).decode("latin-1")
+            answer = answer_to(server, head + chunks)
             assert re.match(r"HTTP/1\.1 400 ", answer), (chunks, answer)
 
 
@@ -295,11 +300,7 @@ def test_no_redirect_leads_to_the_host_a_client_names(
     # A path is now matched as written: a 404, with no Location at all.
     with serving(projects[framework]) as server:
         for path in ("/static", "/api//items", "/api/items/"):
-            connection = socket.create_connection(("127.0.0.1", port_of(server)))
-            with connection:
-                request_head = f"GET {path} HTTP/1.1\r\nHost: evil.example\r\n\r\n"
-                connection.sendall(request_head.encode())
-                head = connection.recv(65536).decode("latin-1")
+            head = answer_to(server, f"GET {path} HTTP/1.1\r\nHost: evil.example\r\n\r\n".encode())
             assert re.search(r"^HTTP/1\.1 404 ", head), (path, head)
             assert not re.search(r"\r\nlocation:", head, re.IGNORECASE), (path, head)
 
