@@ -247,31 +247,40 @@ def test_a_broken_chunked_body_is_a_400(projects: dict[str, Path], framework: st
             assert re.match(r"HTTP/1\.1 400 ", answer), (chunks, answer)
 
 
-@pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_a_body_framed_two_ways_is_refused_and_its_connection_closed(
-    projects: dict[str, Path], framework: str
-) -> None:
-    """Content-Length and Transfer-Encoding together, the way a request is smuggled past a
-    proxy that reads the other framing: uvicorn read the body chunked (a 201) and kept the
-    connection open; RFC 9112 (6.3) has the server close it. Every server refuses it now."""
-    raw = (
+# Bodies whose framing RFC 9112 (6.1, 6.3) calls faulty: the way a request is smuggled past a
+# proxy that reads another framing than the server.
+FAULTY_FRAMINGS = {
+    "content-length-and-chunks": (
         b"POST /api/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
-    )
-    with (
-        serving(projects[framework]) as server,
-        socket.create_connection(("127.0.0.1", port_of(server)), timeout=10) as sock,
-    ):
-        sock.sendall(raw)
-        answer = b""
-        while chunk := sock.recv(65536):  # until the server closes the connection
-            answer += chunk
-    head = answer.decode("latin-1").split("\r\n\r\n")[0].lower()
-    assert re.match(r"http/1\.1 400 ", head), head
-    assert "\r\nconnection: close" in head
-    # FastAPI's guard answers in the project's error format; gunicorn refuses by itself.
-    if framework != "flask":
-        assert "\r\ncontent-type: application/problem+json" in head
+    ),
+    "chunks-in-http-1.0": (
+        b"POST /api/items HTTP/1.0\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_faulty_body_framing_is_refused_and_its_connection_closed(
+    projects: dict[str, Path], framework: str
+) -> None:
+    """uvicorn read both bodies chunked (a 201), and kept the HTTP/1.1 connection open, where
+    the RFC has the server treat the framing as faulty and close the connection. Every server
+    refuses them now."""
+    with serving(projects[framework]) as server:
+        for name, raw in FAULTY_FRAMINGS.items():
+            with socket.create_connection(("127.0.0.1", port_of(server)), timeout=10) as sock:
+                sock.sendall(raw)
+                answer = b""
+                while chunk := sock.recv(65536):  # until the server closes the connection
+                    answer += chunk
+            head = answer.decode("latin-1").split("\r\n\r\n")[0].lower()
+            assert re.match(r"http/1\.[01] 400 ", head), (name, head)
+            assert "\r\nconnection: close" in head, (name, head)
+            # FastAPI's guard answers in the project's error format; gunicorn refuses by itself.
+            if framework != "flask":
+                assert "\r\ncontent-type: application/problem+json" in head, (name, head)
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
