@@ -62,6 +62,17 @@ def answer_to(server: Server, raw: bytes) -> str:
         return sock.recv(65536).decode("latin-1")
 
 
+def last_answer_to(server: Server, raw: bytes) -> str:
+    """The server's whole answer to `raw`, read until it closes the connection (a timeout if it
+    keeps it open)."""
+    answer = b""
+    with socket.create_connection(("127.0.0.1", port_of(server)), timeout=10) as sock:
+        sock.sendall(raw)
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer.decode("latin-1")
+
+
 def timed(call: Callable[[], Response]) -> tuple[Response, float]:
     start = time.monotonic()
     response = call()
@@ -270,12 +281,7 @@ def test_a_faulty_body_framing_is_refused_and_its_connection_closed(
     refuses them now."""
     with serving(projects[framework]) as server:
         for name, raw in FAULTY_FRAMINGS.items():
-            with socket.create_connection(("127.0.0.1", port_of(server)), timeout=10) as sock:
-                sock.sendall(raw)
-                answer = b""
-                while chunk := sock.recv(65536):  # until the server closes the connection
-                    answer += chunk
-            head = answer.decode("latin-1").split("\r\n\r\n")[0].lower()
+            head = last_answer_to(server, raw).split("\r\n\r\n")[0].lower()
             assert re.match(r"http/1\.[01] 400 ", head), (name, head)
             assert "\r\nconnection: close" in head, (name, head)
             # FastAPI's guard answers in the project's error format; gunicorn refuses by itself.
